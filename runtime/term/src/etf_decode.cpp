@@ -210,7 +210,7 @@ private:
         std::vector<term> elems;
         for (;;) {
             if (!need(std::size_t{n} + 1, at, "list elements and tail")) return {};
-            elems.reserve(elems.size() + n);
+            if (elems.empty()) elems.reserve(n); // later chunks grow geometrically
             for (std::uint32_t i = 0; i < n && !error_; ++i) elems.push_back(get(depth + 1));
             if (error_) return {};
             if (remaining() == 0 || static_cast<std::uint8_t>(in_[pos_]) != tag::list) break;

@@ -122,7 +122,7 @@ private:
         if (c == '\'') return quoted_atom();
         if (c == '$') return char_literal();
         if (is_digit(c) || ((c == '-' || c == '+') && is_digit(peek(1)))) return number();
-        if (is_lower(c)) return bare_atom();
+        if (is_lower(c) || latin1_letter(true)) return bare_atom();
         if ((c >= 'A' && c <= 'Z') || c == '_') fail("variables are not terms; quote it to make an atom: '" + std::string(1, c) + "...'");
         fail(std::string("unexpected '") + c + "'");
     }
@@ -158,7 +158,7 @@ private:
 
     term list(std::size_t depth) {
         enter(depth);
-        const std::size_t open = pos_++;
+        ++pos_;
         auto items = sequence(']', depth, true);
         term tail;
         skip_space();
@@ -167,8 +167,6 @@ private:
             ++pos_;
             tail = value(depth + 1);
         }
-        skip_space();
-        if (at_end()) fail_at(open, "list opened here is not closed");
         expect(']');
         return term::list(items, tail);
     }
@@ -337,9 +335,22 @@ private:
         return make_atom(name, at);
     }
 
+    // Latin-1 letters as UTF-8 (C3 80..C3 BF, less x and /), which Erlang
+    // allows in unquoted atoms: héllo. `lower` asks for ß..ÿ only.
+    std::size_t latin1_letter(bool lower) const {
+        if (static_cast<unsigned char>(peek()) != 0xC3) return 0;
+        const auto c = static_cast<unsigned char>(peek(1));
+        if (c < 0x80 || c > 0xBF || c == 0x97 || c == 0xB7 || (lower && c < 0x9F)) return 0;
+        return 2;
+    }
+
     term bare_atom() {
         const std::size_t at = pos_;
-        while (!at_end() && is_name_char(s_[pos_])) ++pos_;
+        while (!at_end()) {
+            if (is_name_char(s_[pos_])) ++pos_;
+            else if (std::size_t n = latin1_letter(false)) pos_ += n;
+            else break;
+        }
         return make_atom(s_.substr(at, pos_ - at), at);
     }
 

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <ostream>
@@ -66,16 +67,16 @@ void append_quoted(std::string& out, std::string_view s, char quote) {
     out += quote;
 }
 
-// Shortest digits that read back to the same double, laid out the way
-// Erlang's io_lib_format:fwrite_g does: plain or scientific, whichever is
-// shorter, plain on a tie; always with a ".".
+// Shortest digits that read back to the same double, laid out as Erlang/OTP
+// 25's io_lib_format:fwrite_g does: scientific from 2^53 up (where doubles
+// stop being exact integers), otherwise plain unless the exponent form is
+// cheaper; always with a ".".
 void append_float(std::string& out, double d) {
     std::array<char, 64> buf;
     auto r = std::to_chars(buf.data(), buf.data() + buf.size(), d, std::chars_format::scientific);
     std::string_view sci(buf.data(), static_cast<std::size_t>(r.ptr - buf.data()));
-    std::string sign;
     if (sci.front() == '-') {
-        sign = "-";
+        out += '-';
         sci.remove_prefix(1);
     }
     const std::size_t e_at = sci.find('e');
@@ -85,19 +86,25 @@ void append_float(std::string& out, double d) {
     for (char c : sci.substr(0, e_at))
         if (c != '.') digits += c;
 
-    std::string scientific = digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0") + "e" + std::to_string(exponent);
-    std::string plain;
-    if (exponent >= 0) {
-        const auto int_digits = static_cast<std::size_t>(exponent) + 1;
-        if (digits.size() <= int_digits)
-            plain = digits + std::string(int_digits - digits.size(), '0') + ".0";
-        else
-            plain = digits.substr(0, int_digits) + "." + digits.substr(int_digits);
+    const auto length = static_cast<int>(digits.size());
+    const int place = exponent + 1; // digits before the decimal point
+    const std::string exp_text = std::to_string(place - 1);
+    const int exp_cost = static_cast<int>(exp_text.size()) + 1 + (length == 1 ? 2 : 1);
+    const auto scientific = [&] { out += digits.substr(0, 1) + "." + (length > 1 ? digits.substr(1) : "0") + "e" + exp_text; };
+
+    if (std::abs(d) >= 9007199254740992.0) return scientific();
+    if (place == 0) {
+        out += "0." + digits;
+    } else if (place < 0) {
+        if (2 - place <= exp_cost) out += "0." + std::string(static_cast<std::size_t>(-place), '0') + digits;
+        else scientific();
+    } else if (place < length) {
+        out += digits.substr(0, static_cast<std::size_t>(place)) + "." + digits.substr(static_cast<std::size_t>(place));
+    } else if (place - length + 2 <= exp_cost) {
+        out += digits + std::string(static_cast<std::size_t>(place - length), '0') + ".0";
     } else {
-        plain = "0." + std::string(static_cast<std::size_t>(-exponent - 1), '0') + digits;
+        scientific();
     }
-    out += sign;
-    out += scientific.size() < plain.size() ? scientific : plain;
 }
 
 bool printable_char(std::int64_t c) { return (c >= 32 && c <= 126) || (c < 32 && (short_escape(static_cast<unsigned char>(c)) != 0)); }
@@ -204,6 +211,10 @@ private:
 
     void put_binary(std::string_view s) {
         out_ += "<<";
+        if (s.empty()) {
+            out_ += ">>";
+            return;
+        }
         switch (style_of(s)) {
         case binary_style::ascii: append_quoted(out_, s, '"'); break;
         case binary_style::utf8:

@@ -135,7 +135,7 @@ public:
     /// A list of `elements` ending in `tail` ([] for a proper list). A tail
     /// that is itself a list is joined on, so [1|[2,3]] and [1,2,3] are one term.
     EMBER_TERM_EXPORT static term list(std::span<const term> elements, const term& tail = term());
-    static term list(std::initializer_list<term> elements) { return list(std::span(elements.begin(), elements.size())); }
+    static term list(std::initializer_list<term> elements, const term& tail = term()) { return list(std::span(elements.begin(), elements.size()), tail); }
     /// A map; when a key appears twice the later value wins (as in #{a=>1, a=>2}).
     EMBER_TERM_EXPORT static term map(std::vector<std::pair<term, term>> entries);
     EMBER_TERM_EXPORT static term from_pid(const pid& p);
