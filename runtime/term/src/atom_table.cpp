@@ -123,7 +123,23 @@ atom::atom(std::string_view name) {
     index_ = a->index();
 }
 
-expected<atom, term_error> atom::intern(std::string_view name) { return table().intern(name); }
+// Decoders and parsers intern the same few atoms over and over; a small
+// per-thread cache answers those without the table's lock. Entries only
+// point at atoms that exist, and atoms are never removed, so a stale entry
+// is merely a miss.
+expected<atom, term_error> atom::intern(std::string_view name) {
+    struct cache_entry {
+        std::uint32_t index = 0;
+        bool used = false;
+    };
+    thread_local std::array<cache_entry, 256> cache;
+    const std::size_t h = std::hash<std::string_view>{}(name) & (cache.size() - 1);
+    cache_entry& e = cache[h];
+    if (e.used && table().name(e.index) == name) return atom::from_index(e.index);
+    auto a = table().intern(name);
+    if (a) e = {a->index(), true};
+    return a;
+}
 std::optional<atom> atom::existing(std::string_view name) { return table().find(name); }
 std::string_view atom::name() const noexcept { return table().name(index_); }
 

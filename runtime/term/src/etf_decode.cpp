@@ -194,12 +194,13 @@ private:
         return false;
     }
 
+    // Elements are decoded straight into the tuple's box: no vector, no copies.
     term get_tuple(std::uint32_t n, std::size_t at, std::size_t depth) {
         if (!enter(depth, at) || !need(n, at, "tuple elements")) return {};
-        std::vector<term> elems;
-        elems.reserve(n);
-        for (std::uint32_t i = 0; i < n && !error_; ++i) elems.push_back(get(depth + 1));
-        return error_ ? term() : term::tuple(elems);
+        term t = term_access::make_filled_with_nil(detail::box_kind::tuple, n, n);
+        term* slot = term_access::slots(t);
+        for (std::uint32_t i = 0; i < n && !error_; ++i) slot[i] = get(depth + 1);
+        return error_ ? term() : t;
     }
 
     // A tail that is itself a LIST_EXT ([1 | [2 | ...]]) is read in this
@@ -241,20 +242,25 @@ private:
         return b;
     }
 
+    // Erlang writes small maps sorted by key, so the common case is one
+    // pass that finds them in order; other orders are sorted in place.
     term get_map(std::uint32_t n, std::size_t at, std::size_t depth) {
         if (!enter(depth, at) || !need(std::size_t{n} * 2, at, "map keys and values")) return {};
-        std::vector<std::pair<term, term>> entries;
-        entries.reserve(n);
+        term m = term_access::make_filled_with_nil(detail::box_kind::map, n, std::size_t{n} * 2);
+        auto* entries = reinterpret_cast<map_entry*>(term_access::slots(m));
+        bool sorted = true;
         for (std::uint32_t i = 0; i < n && !error_; ++i) {
-            term k = get(depth + 1);
-            term v = error_ ? term() : get(depth + 1);
-            entries.emplace_back(std::move(k), std::move(v));
+            entries[i].key = get(depth + 1);
+            if (!error_) entries[i].value = get(depth + 1);
+            if (i > 0 && sorted && !(entries[i - 1].key < entries[i].key)) sorted = false;
         }
         if (error_) return {};
-        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (std::size_t i = 1; i < entries.size(); ++i)
-            if (entries[i - 1].first == entries[i].first) return error(term_errc::duplicate_key, at, "map has a key twice");
-        return term_access::make_sorted_map(entries);
+        if (!sorted) {
+            std::sort(entries, entries + n, [](const map_entry& a, const map_entry& b) { return a.key < b.key; });
+            for (std::uint32_t i = 1; i < n; ++i)
+                if (entries[i - 1].key == entries[i].key) return error(term_errc::duplicate_key, at, "map has a key twice");
+        }
+        return m;
     }
 
     term get_pid(std::uint8_t t, std::size_t at) {

@@ -209,6 +209,12 @@ term term_access::make_sorted_map(std::span<const std::pair<term, term>> sorted)
     return adopt(h);
 }
 
+term term_access::make_filled_with_nil(box_kind kind, std::uint32_t size, std::size_t slots) {
+    auto* h = detail::allocate_box(kind, size, slots * sizeof(term));
+    std::memset(static_cast<void*>(detail::payload<term>(h)), 0, slots * sizeof(term)); // the zero word is []
+    return adopt(h);
+}
+
 // ---- reading terms ------------------------------------------------------
 
 term_type term::type() const noexcept {

@@ -43,6 +43,11 @@ struct term_access {
     static const detail::box_header* box(const term& t) noexcept { return t.boxed() ? t.box() : nullptr; }
     /// Entries already sorted by key with no duplicates (the decoder checks).
     static term make_sorted_map(std::span<const std::pair<term, term>> sorted);
+    /// A tuple (slots = size) or map (slots = 2 * size) whose slots are all
+    /// [] until the caller fills them through slots(); for building in place.
+    /// A map must be left sorted by key with no duplicates.
+    static term make_filled_with_nil(detail::box_kind kind, std::uint32_t size, std::size_t slots);
+    static term* slots(term& t) noexcept { return detail::payload<term>(t.box()); }
 };
 
 } // namespace ember
