@@ -1,0 +1,198 @@
+#pragma once
+// A node: the schedulers, the process table, the timers and the registry.
+// Start one, spawn processes into it, and watch it through its stats:
+//
+//   ember::node n({.schedulers = 2});
+//   ember::pid p = n.spawn(echo);
+//   n.send(p, ember::make_tuple(...));
+//
+// All members are thread-safe unless they say otherwise. A node may be
+// driven from any thread; processes run on its scheduler threads.
+//
+// Sections: [options] [spawning] [node] [probe]
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "ember/runtime/coroutine.hpp"
+#include "ember/runtime/export.hpp"
+#include "ember/runtime/process.hpp"
+#include "ember/runtime/stats.hpp"
+
+namespace ember {
+
+// [options] ---------------------------------------------------------------
+
+struct node_options {
+    /// Scheduler threads; 0 means one per online core.
+    unsigned schedulers = 0;
+    /// One scheduler on the calling thread, driven by run_until_idle(), and
+    /// a virtual clock: processes run in an exact, repeatable order. For
+    /// tests of semantics.
+    bool deterministic = false;
+    /// Most processes alive at once (spawn fails past it).
+    std::size_t process_limit = std::size_t{1} << 22;
+    /// Reductions in one time slice (as BEAM's 4000).
+    std::int32_t slice_reductions = 4000;
+};
+
+namespace detail {
+class node_impl;
+struct process;
+
+struct spawned {
+    pid id;
+    reference monitor; // set when spawn_options::monitor
+};
+
+// The three steps of a spawn; spawn_in() below strings them together.
+EMBER_RUNTIME_EXPORT expected<process*, spawn_error> begin_spawn(node_impl& n, const spawn_options& o);
+EMBER_RUNTIME_EXPORT spawned finish_spawn(node_impl& n, process* p, std::coroutine_handle<process_task::promise_type> h, const spawn_options& o);
+EMBER_RUNTIME_EXPORT void abort_spawn(node_impl& n, process* p) noexcept;
+/// The node of the running process (asserts inside a process).
+EMBER_RUNTIME_EXPORT node_impl& current_node();
+
+template <class F, class... Args>
+expected<spawned, spawn_error> spawn_in(node_impl& n, const spawn_options& o, F&& fn, Args&&... args) {
+    auto p = begin_spawn(n, o);
+    if (!p) return unexpected(p.error());
+    try {
+        process_task t = std::invoke(std::forward<F>(fn), std::forward<Args>(args)...);
+        return finish_spawn(n, *p, t.release(), o);
+    } catch (...) {
+        abort_spawn(n, *p);
+        throw;
+    }
+}
+
+template <class F, class... Args>
+spawned spawn_or_throw(node_impl& n, const spawn_options& o, F&& fn, Args&&... args) {
+    auto r = spawn_in(n, o, std::forward<F>(fn), std::forward<Args>(args)...);
+    if (!r) throw spawn_failure(r.error());
+    return *r;
+}
+} // namespace detail
+
+// [spawning] (from inside a process) -----------------------------------------
+
+/// Starts `fn(args...)` as a new process on the running process's node.
+/// Throws spawn_failure at the process limit.
+template <class F, class... Args>
+pid spawn(F&& fn, Args&&... args) {
+    return detail::spawn_or_throw(detail::current_node(), {}, std::forward<F>(fn), std::forward<Args>(args)...).id;
+}
+
+/// spawn, linked to the caller before the new process runs.
+template <class F, class... Args>
+pid spawn_link(F&& fn, Args&&... args) {
+    return detail::spawn_or_throw(detail::current_node(), {.link = true}, std::forward<F>(fn), std::forward<Args>(args)...).id;
+}
+
+/// spawn, monitored by the caller before the new process runs.
+template <class F, class... Args>
+std::pair<pid, reference> spawn_monitor(F&& fn, Args&&... args) {
+    auto s = detail::spawn_or_throw(detail::current_node(), {.monitor = true}, std::forward<F>(fn), std::forward<Args>(args)...);
+    return {s.id, s.monitor};
+}
+
+/// spawn with options; errors (process limit, name taken) as values.
+template <class F, class... Args>
+expected<pid, spawn_error> spawn_opt(const spawn_options& o, F&& fn, Args&&... args) {
+    auto s = detail::spawn_in(detail::current_node(), o, std::forward<F>(fn), std::forward<Args>(args)...);
+    if (!s) return unexpected(s.error());
+    return s->id;
+}
+
+// [node] --------------------------------------------------------------------
+
+class node {
+public:
+    /// Starts the scheduler threads (none in deterministic mode).
+    EMBER_RUNTIME_EXPORT explicit node(node_options options = {});
+    /// Stops the schedulers, then destroys every process still alive
+    /// (their destructors run; no exit signals are sent).
+    EMBER_RUNTIME_EXPORT ~node();
+    node(const node&) = delete;
+    node& operator=(const node&) = delete;
+
+    /// Starts `fn(args...)` as a top-level process. Throws spawn_failure.
+    template <class F, class... Args>
+    pid spawn(F&& fn, Args&&... args) {
+        return detail::spawn_or_throw(*impl_, {}, std::forward<F>(fn), std::forward<Args>(args)...).id;
+    }
+    template <class F, class... Args>
+    expected<pid, spawn_error> spawn_opt(const spawn_options& o, F&& fn, Args&&... args) {
+        spawn_options top = o;
+        top.link = top.monitor = false; // no spawning process to link to
+        auto s = detail::spawn_in(*impl_, top, std::forward<F>(fn), std::forward<Args>(args)...);
+        if (!s) return unexpected(s.error());
+        return s->id;
+    }
+
+    /// As ember::send, from any thread.
+    EMBER_RUNTIME_EXPORT void send(const pid& to, term message);
+    EMBER_RUNTIME_EXPORT bool send(atom registered_name, term message);
+    /// As ember::exit(pid, reason), from any thread.
+    EMBER_RUNTIME_EXPORT void exit(const pid& target, term reason);
+    EMBER_RUNTIME_EXPORT std::optional<pid> whereis(atom name) const;
+    EMBER_RUNTIME_EXPORT bool is_alive(const pid& p) const;
+
+    /// Deterministic mode only: runs processes in FIFO order on this thread
+    /// until none is runnable, moving the virtual clock to each next timer
+    /// up to `horizon` from now. Returns how many process runs it made.
+    EMBER_RUNTIME_EXPORT std::size_t run_until_idle(std::chrono::milliseconds horizon = std::chrono::hours(24 * 365));
+
+    // --- observation (lock-free reads; see stats.hpp) ---
+    EMBER_RUNTIME_EXPORT system_stats system() const;
+    EMBER_RUNTIME_EXPORT std::vector<scheduler_stats> schedulers() const;
+    /// Calls `visit` for every live process. Runs on the caller's thread
+    /// while the node keeps running.
+    EMBER_RUNTIME_EXPORT void for_each_process(const std::function<void(const process_stats&)>& visit) const;
+    EMBER_RUNTIME_EXPORT std::optional<process_details> process_info(const pid& p) const;
+
+    /// Stops the schedulers (idempotent). Processes stay until destruction.
+    EMBER_RUNTIME_EXPORT void stop();
+
+    detail::node_impl& impl() noexcept { return *impl_; }
+
+private:
+    std::unique_ptr<detail::node_impl> impl_;
+};
+
+// [probe] -------------------------------------------------------------------
+
+/// A mailbox with a pid for a thread that is not a process (a test, the
+/// agent): processes can send to it, link to it and monitor it, and it can
+/// receive by blocking its thread. One thread uses a probe at a time.
+/// A thread cannot be killed, so exit signals reach a probe as
+/// {'EXIT', From, Reason} messages. Destroying it is a normal exit: linked
+/// and monitoring processes are told.
+class probe {
+public:
+    EMBER_RUNTIME_EXPORT explicit probe(node& n);
+    EMBER_RUNTIME_EXPORT ~probe();
+    probe(const probe&) = delete;
+    probe& operator=(const probe&) = delete;
+
+    EMBER_RUNTIME_EXPORT pid self() const;
+    /// The next message, or nullopt after `timeout` (in deterministic mode
+    /// the node is run until idle instead of waiting).
+    EMBER_RUNTIME_EXPORT std::optional<term> receive(std::chrono::milliseconds timeout);
+    template <class Match>
+    std::optional<term> receive(Match match, std::chrono::milliseconds timeout) {
+        return receive_matching(&detail::call_match<Match>, &match, timeout);
+    }
+    EMBER_RUNTIME_EXPORT void send(const pid& to, term message);
+    EMBER_RUNTIME_EXPORT void link(const pid& other);
+    EMBER_RUNTIME_EXPORT reference monitor(const pid& other);
+
+private:
+    EMBER_RUNTIME_EXPORT std::optional<term> receive_matching(detail::match_fn match, const void* context, std::chrono::milliseconds timeout);
+    detail::node_impl* node_;
+    detail::process* process_;
+};
+
+} // namespace ember

@@ -1,0 +1,72 @@
+#pragma once
+// Figures a node exposes to the tools. Every value is read without locks
+// while the node runs (pull-style: nothing is pushed, nothing stops), so a
+// figure may be a few microseconds old and two figures of one process may be
+// from slightly different instants.
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "ember/runtime/process.hpp"
+#include "ember/term/term.hpp"
+
+namespace ember {
+
+enum class process_status : std::uint8_t { runnable, running, waiting, suspended, exiting };
+
+/// Stable lower-case name: "runnable", "running", ...
+EMBER_RUNTIME_EXPORT std::string_view process_status_name(process_status s) noexcept;
+
+/// Counters of one process.
+struct process_stats {
+    pid id;
+    process_status status = process_status::runnable;
+    priority prio = priority::normal;
+    atom registered_name = atoms::undefined;  ///< undefined when it has none
+    std::string_view initial_call;           ///< the spawn label, or "" when none was given
+    std::string_view current;                ///< the label set by set_label, or ""
+    std::uint64_t reductions = 0;
+    std::uint64_t messages_in = 0;           ///< messages ever delivered to it
+    std::uint64_t messages_out = 0;          ///< messages it ever sent
+    std::uint64_t mailbox_length = 0;        ///< delivered, not yet received
+    std::size_t memory_bytes = 0;            ///< control block, coroutine frames, queued messages
+    pid parent;                              ///< spawner (its own pid for a top-level spawn)
+    std::uint64_t started_us = 0;            ///< microseconds since the node started
+    std::uint64_t run_time_us = 0;           ///< time spent running
+    bool trap_exit = false;
+};
+
+/// process_stats plus what needs the process's relation lock to read.
+struct process_details {
+    process_stats stats;
+    std::vector<pid> links;
+    std::vector<pid> monitors;               ///< processes this one monitors
+    std::vector<pid> monitored_by;
+};
+
+/// Counters of one scheduler. busy/(busy+idle) is its utilization, as in
+/// erlang:statistics(scheduler_wall_time).
+struct scheduler_stats {
+    unsigned id = 0;
+    std::uint64_t busy_ns = 0;
+    std::uint64_t idle_ns = 0;
+    std::uint64_t run_queue_length = 0;
+    std::uint64_t processes_run = 0;         ///< times a process was resumed
+    std::uint64_t context_switches = 0;      ///< times the running process changed
+    std::uint64_t steals = 0;                ///< processes taken from other schedulers
+    std::uint64_t parks = 0;                 ///< times the thread went to sleep for lack of work
+};
+
+/// Node-wide figures.
+struct system_stats {
+    std::size_t process_count = 0;
+    std::size_t process_limit = 0;
+    std::size_t process_memory_bytes = 0;    ///< sum of process_stats::memory_bytes
+    std::size_t atom_count = 0;
+    std::uint64_t uptime_ms = 0;
+    unsigned schedulers = 0;
+};
+
+} // namespace ember

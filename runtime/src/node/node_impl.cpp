@@ -1,0 +1,209 @@
+// node_impl: global queues, idle schedulers, delivery, registry.
+
+#include "node/node_impl.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace ember::detail {
+
+node_impl::node_impl(const node_options& o)
+    : options(o), table(*this, o.process_limit), timers(*this, o.deterministic) {
+    if (options.deterministic) options.schedulers = 1;
+    if (options.schedulers == 0) options.schedulers = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < options.schedulers; ++i) schedulers.push_back(std::make_unique<scheduler>(*this, i));
+    node_process_ = table.allocate(nullptr);
+    node_process_->external = true;
+    node_process_->inbox.store(inbox::tag_of(node_process_->current_serial()) | inbox::closed);
+}
+
+std::size_t node_impl::run_until_idle(std::int64_t horizon_ns) {
+    thread_state& ts = this_thread_state();
+    const thread_state saved = ts;
+    ts.node = this;
+    ts.sched = schedulers[0].get();
+    const std::int64_t limit = now_ns() + horizon_ns;
+    std::size_t runs = 0;
+    for (;;) {
+        runs += ts.sched->run_ready();
+        auto next = timers.next_deadline();
+        if (!next || *next > limit) break;
+        timers.advance_to(*next);
+    }
+    ts = saved;
+    return runs;
+}
+
+node_impl::~node_impl() { stop(); }
+
+void node_impl::start() {
+    if (options.deterministic) return;
+    for (auto& s : schedulers) threads.emplace_back([this, sp = s.get()] {
+        thread_state& ts = this_thread_state();
+        ts.node = this;
+        ts.sched = sp;
+        sp->run_loop();
+        ts = thread_state{};
+    });
+}
+
+void node_impl::stop() {
+    if (stopping.exchange(true)) return;
+    for (auto& s : schedulers) s->unpark();
+    for (auto& t : threads) t.join();
+    threads.clear();
+    timers.stop();
+}
+
+// ---- scheduling -------------------------------------------------------------
+
+void node_impl::schedule(process* p) {
+    p->status.store(process_status::runnable, std::memory_order_relaxed);
+    thread_state& ts = this_thread_state();
+    if (p->prio == priority::normal && ts.sched && ts.node == this) {
+        // On one of our schedulers: run it next on this thread, where the
+        // data it was sent is still in cache.
+        ts.sched->push_local(p, true);
+        return;
+    }
+    push_global(p);
+}
+
+void node_impl::push_global(process* p) {
+    const int prio = static_cast<int>(p->prio);
+    {
+        std::lock_guard lock(global_mutex_);
+        global_[prio].push(p);
+        per_prio_count_[prio].fetch_add(1, std::memory_order_relaxed);
+        global_count_.fetch_add(1, std::memory_order_release);
+    }
+    wake_one();
+}
+
+process* node_impl::pop_global(priority prio) {
+    const int i = static_cast<int>(prio);
+    if (per_prio_count_[i].load(std::memory_order_acquire) == 0) return nullptr;
+    std::lock_guard lock(global_mutex_);
+    process* p = global_[i].pop();
+    if (p) {
+        per_prio_count_[i].fetch_sub(1, std::memory_order_relaxed);
+        global_count_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    return p;
+}
+
+// The pusher published its work before calling this; the fence pairs with
+// the one in enter_idle, so either the pusher sees the sleeper or the
+// sleeper's re-check sees the work.
+void node_impl::wake_one() {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (idle_count_.load(std::memory_order_relaxed) == 0 || spinning.load(std::memory_order_relaxed) > 0) return;
+    scheduler* s = nullptr;
+    {
+        std::lock_guard lock(idle_mutex_);
+        if (idle_.empty()) return;
+        s = idle_.back();
+        idle_.pop_back();
+        idle_count_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    s->unpark();
+}
+
+void node_impl::enter_idle(scheduler* s) {
+    {
+        std::lock_guard lock(idle_mutex_);
+        idle_.push_back(s);
+        idle_count_.fetch_add(1, std::memory_order_relaxed);
+    }
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+}
+
+bool node_impl::leave_idle(scheduler* s) {
+    std::lock_guard lock(idle_mutex_);
+    auto it = std::find(idle_.begin(), idle_.end(), s);
+    if (it == idle_.end()) return false;
+    idle_.erase(it);
+    idle_count_.fetch_sub(1, std::memory_order_relaxed);
+    return true;
+}
+
+// ---- delivery ---------------------------------------------------------------
+
+bool node_impl::deliver(std::uint32_t index, std::uint32_t serial, envelope* e) {
+    process* p = table.at(index);
+    if (!p) {
+        free_envelope(e);
+        return false;
+    }
+    const std::uint64_t tag = inbox::tag_of(serial);
+    const bool is_message = e->kind == envelope_kind::message; // e is the receiver's once pushed
+    std::uint64_t word = p->inbox.load(std::memory_order_acquire);
+    for (;;) {
+        // A different tag: the block belongs to a later process now.
+        if ((word & ~inbox::pointer_mask) != tag || inbox::state(word) == inbox::closed || p->current_serial() != serial) {
+            free_envelope(e);
+            return false;
+        }
+        e->next = inbox::holds_envelopes(word) ? inbox::first(word) : nullptr;
+        if (p->inbox.compare_exchange_weak(word, tag | reinterpret_cast<std::uint64_t>(e), std::memory_order_release, std::memory_order_acquire))
+            break;
+    }
+    if (is_message) p->messages_in.fetch_add(1, std::memory_order_relaxed);
+    if (inbox::state(word) == inbox::parked) wake(p);
+    return true;
+}
+
+bool node_impl::deliver(const pid& to, envelope* e) {
+    const node_identity local = local_node();
+    if (to.node != local.name || to.creation != local.creation) { // no distribution yet
+        free_envelope(e);
+        return false;
+    }
+    return deliver(to.id, to.serial, e);
+}
+
+void node_impl::wake(process* p) {
+    if (p->external) {
+        p->probe_wake.store(1, std::memory_order_release);
+        p->probe_wake.notify_one();
+        return;
+    }
+    schedule(p);
+}
+
+// ---- registry ---------------------------------------------------------------
+
+bool node_impl::register_name(atom name, process* p) {
+    if (name == atoms::undefined) return false;
+    std::lock_guard lock(registry_mutex_);
+    if (names_.contains(name.index()) || p->registered_name.load(std::memory_order_relaxed) != 0) return false;
+    names_.emplace(name.index(), p->id());
+    p->registered_name.store(name.index(), std::memory_order_relaxed);
+    return true;
+}
+
+bool node_impl::unregister_name(atom name) {
+    std::lock_guard lock(registry_mutex_);
+    auto it = names_.find(name.index());
+    if (it == names_.end()) return false;
+    if (process* p = table.find(it->second)) p->registered_name.store(0, std::memory_order_relaxed);
+    names_.erase(it);
+    return true;
+}
+
+void node_impl::unregister_process(process* p) {
+    const std::uint32_t name = p->registered_name.exchange(0, std::memory_order_relaxed);
+    if (name == 0) return;
+    std::lock_guard lock(registry_mutex_);
+    auto it = names_.find(name);
+    if (it != names_.end() && it->second.id == p->index) names_.erase(it);
+}
+
+std::optional<pid> node_impl::whereis(atom name) const {
+    std::lock_guard lock(registry_mutex_);
+    auto it = names_.find(name.index());
+    if (it == names_.end()) return std::nullopt;
+    return it->second;
+}
+
+} // namespace ember::detail

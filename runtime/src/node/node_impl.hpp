@@ -1,0 +1,144 @@
+#pragma once
+// The inside of a node: what every part of the runtime reaches through the
+// process it runs. Sections: [members] [scheduling] [delivery] [thread state]
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "ember/runtime/node.hpp"
+#include "process/process.hpp"
+#include "process/process_table.hpp"
+#include "scheduler/scheduler.hpp"
+#include "timer/timer_service.hpp"
+
+namespace ember::detail {
+
+/// A FIFO of processes linked through process::next_runnable.
+struct process_fifo {
+    process* head = nullptr;
+    process* tail = nullptr;
+    void push(process* p) noexcept {
+        p->next_runnable = nullptr;
+        if (tail) tail->next_runnable = p;
+        else head = p;
+        tail = p;
+    }
+    process* pop() noexcept {
+        process* p = head;
+        if (p) {
+            head = p->next_runnable;
+            if (!head) tail = nullptr;
+        }
+        return p;
+    }
+};
+
+class node_impl {
+public:
+    explicit node_impl(const node_options& options);
+    ~node_impl();
+
+    void start();
+    void stop();
+
+    // [members] -------------------------------------------------------------
+    node_options options;
+    process_table table;
+    timer_service timers;
+    std::vector<std::unique_ptr<scheduler>> schedulers;
+    std::vector<std::thread> threads;
+    std::atomic<bool> stopping{false};
+
+    // [scheduling] ----------------------------------------------------------
+    /// Makes a parked or new process runnable, from any thread.
+    void schedule(process* p);
+    /// Global queues, for work from outside scheduler threads, overflow,
+    /// and high and low priority.
+    void push_global(process* p);
+    process* pop_global(priority prio);
+    bool global_empty() const noexcept { return global_count_.load(std::memory_order_acquire) == 0; }
+    std::size_t global_count(priority prio) const noexcept { return per_prio_count_[static_cast<int>(prio)].load(std::memory_order_relaxed); }
+    /// Wakes one sleeping scheduler if none is looking for work already.
+    void wake_one();
+    /// Parking protocol: a scheduler announces itself idle, re-checks for
+    /// work, then sleeps; a pusher publishes work, then looks for sleepers.
+    void enter_idle(scheduler* s);
+    bool leave_idle(scheduler* s); // false when a waker already took it off the list
+    std::atomic<int> spinning{0};
+
+    // [delivery] ------------------------------------------------------------
+    /// Pushes `e` into the inbox of (index, serial); frees it and returns
+    /// false when that process is dead. Wakes it when it was parked.
+    bool deliver(std::uint32_t index, std::uint32_t serial, envelope* e);
+    bool deliver(const pid& to, envelope* e);
+    void wake(process* p);
+
+    // Registry of names.
+    bool register_name(atom name, process* p);
+    bool unregister_name(atom name);
+    void unregister_process(process* p);
+    std::optional<pid> whereis(atom name) const;
+
+    std::int64_t now_ns() const { return timers.now_ns(); }
+
+    /// Deterministic mode: runs on the calling thread until nothing is
+    /// runnable, moving virtual time to timers up to now + horizon_ns.
+    std::size_t run_until_idle(std::int64_t horizon_ns);
+
+    /// The node itself as a sender (<0.0.0>): exit signals from outside any
+    /// process come from it. Its inbox is closed: nothing can reach it.
+    process* node_process() const noexcept { return node_process_; }
+
+private:
+    process* node_process_ = nullptr;
+    mutable std::mutex global_mutex_;
+    process_fifo global_[3];
+    std::atomic<std::size_t> global_count_{0};
+    std::atomic<std::size_t> per_prio_count_[3]{};
+
+    std::mutex idle_mutex_;
+    std::vector<scheduler*> idle_;
+    std::atomic<int> idle_count_{0};
+
+    mutable std::mutex registry_mutex_;
+    std::unordered_map<std::uint32_t, pid> names_;
+};
+
+// [thread state] ---------------------------------------------------------------
+
+/// What the current thread is doing. Read only through these out-of-line
+/// functions: Clang may cache the address of a thread_local across a
+/// co_await, and a process can resume on another thread.
+struct thread_state {
+    node_impl* node = nullptr;
+    scheduler* sched = nullptr;
+    process* current = nullptr;
+    process* frame_owner = nullptr; // a process being spawned: its frame is charged to it
+    run_outcome outcome = run_outcome::finished;
+    std::int64_t run_started_ns = 0;
+};
+[[gnu::noinline]] thread_state& this_thread_state() noexcept;
+/// The running process; asserts that there is one.
+process& running_process() noexcept;
+
+/// Runs when a process's coroutine has finished or been unwound: signals
+/// links and monitors, frees its name and its block.
+void finish_process(process* p, scheduler* s);
+/// Takes everything in the inbox into the private queue, handling signals.
+void drain_inbox(process* p);
+/// Looks for a match for `st` in the private queue, from where the last
+/// look stopped. On a match, removes it into st.result.
+bool scan_queue(process* p, receive_state& st);
+/// The receive a woken process waits in: re-checks it. True when the
+/// process must resume (a match, a timeout, or an exit to take).
+bool recheck_wait(process* p);
+/// Parks `p` (its inbox becomes `parked`); false when messages arrived
+/// first and the caller must look again.
+bool try_park(process* p);
+
+} // namespace ember::detail

@@ -1,0 +1,81 @@
+// A process's end: its exit reason, the signals it sends, its block's return.
+
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <memory>
+#include <typeinfo>
+
+#include "node/node_impl.hpp"
+#include "process/signals.hpp"
+
+namespace ember::detail {
+
+namespace {
+
+std::string demangled(const std::type_info* type) {
+    if (!type) return "unknown";
+    int status = 0;
+    std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type->name(), nullptr, nullptr, &status), std::free);
+    return status == 0 && name ? std::string(name.get()) : std::string(type->name());
+}
+
+// The exit reason of a finished coroutine: normal, the reason given to
+// exit(), or {exception, <<"type">>, <<"what()">>} for an escaping exception.
+term exit_reason_of(process* p) {
+    std::exception_ptr e = p->top.promise().exception;
+    if (!e) return atoms::normal;
+    try {
+        std::rethrow_exception(e);
+    } catch (const process_exit& x) {
+        return x.reason();
+    } catch (const std::exception& x) {
+        return term::tuple({atom("exception"), term::binary(demangled(abi::__cxa_current_exception_type())), term::binary(x.what())});
+    } catch (...) {
+        return term::tuple({atom("exception"), term::binary(demangled(abi::__cxa_current_exception_type())), term::binary("")});
+    }
+}
+
+} // namespace
+
+void finish_process(process* p, scheduler* s) {
+    p->status.store(process_status::exiting, std::memory_order_relaxed);
+    const term reason = exit_reason_of(p);
+    thread_state& ts = this_thread_state();
+    ts.current = p; // frames freed below are charged to p
+
+    // Close the inbox: from here on senders see a dead process. Signals
+    // that arrived before are answered as if they came after our death.
+    const std::uint64_t word = p->inbox.exchange(inbox::tag_of(p->current_serial()) | inbox::closed, std::memory_order_acq_rel);
+    envelope* e = inbox::holds_envelopes(word) ? reverse_envelopes(inbox::first(word)) : nullptr;
+    while (e) {
+        envelope* next = e->next;
+        if (e->kind == envelope_kind::link) add_relation(p, {relation::link, e->from_index, e->from_serial, term()});
+        else if (e->kind == envelope_kind::monitor) add_relation(p, {relation::monitored_by, e->from_index, e->from_serial, e->payload});
+        else if (e->kind == envelope_kind::unlink) remove_relation(p, relation::link, e->from_index, e->from_serial);
+        else if (e->kind == envelope_kind::demonitor) remove_monitor(p, relation::monitored_by, e->payload);
+        free_envelope(e);
+        e = next;
+    }
+    while (envelope* m = p->queue_head) {
+        p->queue_head = m->next;
+        free_envelope(m);
+    }
+    p->queue_tail = &p->queue_head;
+
+    p->node->unregister_process(p);
+    signal_exit(p, reason);
+
+    p->top.destroy();
+    p->top = {};
+    p->resume_point = {};
+    p->waiting_on = nullptr;
+    p->exit_pending = false;
+    p->exit_reason = term();
+    p->trap_exit = false;
+    p->memory.value.store(0, std::memory_order_relaxed);
+    ts.current = nullptr;
+    p->node->table.release(p, s ? &s->free_cache : nullptr);
+}
+
+} // namespace ember::detail

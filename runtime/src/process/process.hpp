@@ -1,0 +1,156 @@
+#pragma once
+// The process control block and its mailbox.
+//
+// Mailbox: senders push envelopes onto `inbox`, a lock-free stack; the owner
+// takes the whole stack at once (one exchange) and appends it, reversed
+// into arrival order, to its private FIFO `queue`. Signals (exit, link,
+// monitor, timeout) travel the same way, so they stay ordered with messages
+// from the same sender, and are handled as they are taken.
+//
+// The inbox word also carries the wake-up protocol and guards against pid
+// reuse: bits 48..63 hold the low 16 bits of the process's serial, bits
+// 0..47 a pointer or one of the states below. A sender whose pid's serial
+// does not match the tag, or who finds the inbox closed, knows the process
+// is dead; the sender who replaces `parked` must schedule the process.
+//
+// Thread ownership: fields under "owner" are touched only by the thread
+// running the process; counters are atomics written by the owner (relaxed
+// load+store, no read-modify-write) and read by anyone; `relations` is
+// guarded by `relations_lock` because the tools read it.
+
+#include <atomic>
+#include <coroutine>
+#include <cstdint>
+#include <vector>
+
+#include "ember/runtime/coroutine.hpp"
+#include "ember/runtime/process.hpp"
+#include "ember/runtime/stats.hpp"
+#include "ember/term/term.hpp"
+
+namespace ember::detail {
+
+class node_impl;
+
+enum class envelope_kind : std::uint8_t {
+    message,
+    exit,        // exit/2 from a process or the node: payload is the reason
+    exit_linked, // a linked process died: payload is the reason
+    link,
+    unlink,
+    monitor,     // payload: the reference
+    demonitor,   // payload: the reference
+    timeout,     // a receive timer fired: payload is the wait token
+};
+
+/// One message or signal in flight. Pooled per thread (envelope_pool.cpp).
+struct envelope {
+    envelope* next;
+    term payload;
+    std::uint32_t from_index;
+    std::uint32_t from_serial;
+    envelope_kind kind;
+};
+
+envelope* new_envelope(envelope_kind kind, term payload, std::uint32_t from_index = 0, std::uint32_t from_serial = 0);
+void free_envelope(envelope* e) noexcept;
+/// The inbox is a stack: this turns a taken list into arrival order.
+envelope* reverse_envelopes(envelope* e);
+
+namespace inbox {
+inline constexpr std::uint64_t empty = 0;
+inline constexpr std::uint64_t parked = 1; // empty, and the owner waits to be woken
+inline constexpr std::uint64_t closed = 2; // the process is exiting or dead
+inline constexpr std::uint64_t pointer_mask = (std::uint64_t{1} << 48) - 1;
+
+inline std::uint64_t tag_of(std::uint32_t serial) { return std::uint64_t{serial & 0xFFFF} << 48; }
+inline std::uint64_t state(std::uint64_t word) { return word & pointer_mask; }
+inline bool holds_envelopes(std::uint64_t word) { return state(word) > closed; }
+inline envelope* first(std::uint64_t word) { return reinterpret_cast<envelope*>(state(word)); }
+} // namespace inbox
+
+/// A relation to another process, as the owner sees it.
+struct relation {
+    enum kind_t : std::uint8_t { link, monitoring, monitored_by } kind;
+    std::uint32_t index;
+    std::uint32_t serial;
+    term ref; // monitors only
+};
+
+/// How a run of a process ended; set by the awaiter that suspended it.
+enum class run_outcome : std::uint8_t { finished, parked, yielded };
+
+/// A small spin lock for rarely contended data (the relation list).
+class spin_lock {
+public:
+    void lock() noexcept {
+        while (flag_.exchange(true, std::memory_order_acquire))
+            while (flag_.load(std::memory_order_relaxed)) {}
+    }
+    void unlock() noexcept { flag_.store(false, std::memory_order_release); }
+
+private:
+    std::atomic<bool> flag_{false};
+};
+
+/// Relaxed counter written by one thread, read by any.
+struct owner_counter {
+    std::atomic<std::uint64_t> value{0};
+    void add(std::uint64_t n) noexcept { value.store(value.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+    void sub(std::uint64_t n) noexcept { value.store(value.load(std::memory_order_relaxed) - n, std::memory_order_relaxed); }
+    std::uint64_t get() const noexcept { return value.load(std::memory_order_relaxed); }
+};
+
+struct process {
+    // --- written by other threads ---
+    std::atomic<std::uint64_t> inbox{inbox::empty};
+    std::atomic<std::uint64_t> messages_in{0};
+
+    // --- identity (the PCB keeps its index for ever; serial grows on reuse) ---
+    std::uint32_t index = 0;
+    std::atomic<std::uint32_t> serial{0};
+    std::atomic<bool> alive{false};
+    node_impl* node = nullptr;
+
+    // --- owner ---
+    std::coroutine_handle<process_task::promise_type> top;
+    std::coroutine_handle<> resume_point;
+    envelope* queue_head = nullptr;
+    envelope** queue_tail = &queue_head;
+    receive_state* waiting_on = nullptr;
+    std::uint64_t wait_token = 0;
+    std::int32_t budget = 0;
+    bool trap_exit = false;
+    bool exit_pending = false;
+    bool external = false; // a probe: woken through probe_wake, never scheduled
+    priority prio = priority::normal;
+    term exit_reason;
+    process* next_runnable = nullptr; // link in the node's global queues
+
+    // --- counters: owner writes, anyone reads ---
+    std::atomic<process_status> status{process_status::runnable};
+    owner_counter reductions, messages_out, messages_taken, memory, run_time_ns;
+    std::atomic<const char*> initial_call{nullptr};
+    std::atomic<const char*> current_label{nullptr};
+    std::atomic<std::uint32_t> registered_name{0}; // atom index; 0 ('undefined') is none
+    std::atomic<std::uint64_t> parent{0};           // index << 32 | serial
+    std::atomic<std::uint64_t> started_ns{0};
+
+    // --- relations ---
+    spin_lock relations_lock;
+    std::vector<relation> relations;
+
+    // --- probes only ---
+    std::atomic<std::uint32_t> probe_wake{0};
+
+    pid id() const noexcept;
+    std::uint32_t current_serial() const noexcept { return serial.load(std::memory_order_relaxed); }
+    // A sender counts a message after pushing it, so for a moment the
+    // owner may have taken more than were counted in.
+    std::uint64_t mailbox_length() const noexcept {
+        const std::uint64_t taken = messages_taken.get(), in = messages_in.load(std::memory_order_relaxed);
+        return in > taken ? in - taken : 0;
+    }
+};
+
+} // namespace ember::detail

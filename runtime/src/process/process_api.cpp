@@ -1,0 +1,123 @@
+// The functions process code calls (process.hpp), on the running process.
+
+#include <cassert>
+
+#include "node/node_impl.hpp"
+#include "process/signals.hpp"
+
+namespace ember {
+
+using detail::envelope_kind;
+using detail::new_envelope;
+using detail::process;
+using detail::relation;
+using detail::running_process;
+
+namespace detail {
+pid process::id() const noexcept {
+    const node_identity local = local_node();
+    return pid{local.name, index, current_serial(), local.creation};
+}
+} // namespace detail
+
+pid self() { return running_process().id(); }
+
+void send(const pid& to, term message) {
+    process& p = running_process();
+    p.budget -= 1;
+    p.reductions.add(1);
+    p.messages_out.add(1);
+    p.node->deliver(to, new_envelope(envelope_kind::message, std::move(message)));
+}
+
+bool send(atom name, term message) {
+    auto to = running_process().node->whereis(name);
+    if (!to) return false;
+    send(*to, std::move(message));
+    return true;
+}
+
+void set_label(const char* label) { running_process().current_label.store(label, std::memory_order_relaxed); }
+
+timer_ref send_after(std::chrono::nanoseconds delay, const pid& to, term message) {
+    process& p = running_process();
+    if (to.node != local_node().name) return {};
+    return {p.node->timers.start(detail::to_ms(delay), to.id, to.serial, envelope_kind::message, std::move(message))};
+}
+
+bool cancel_timer(timer_ref t) { return running_process().node->timers.cancel(t.id); }
+
+void link(const pid& other) {
+    process& p = running_process();
+    if (other == p.id()) return;
+    {
+        std::lock_guard lock(p.relations_lock);
+        for (const relation& r : p.relations)
+            if (r.kind == relation::link && r.index == other.id && r.serial == other.serial) return;
+        p.relations.push_back({relation::link, other.id, other.serial, term()});
+    }
+    if (!p.node->deliver(other, new_envelope(envelope_kind::link, term(), p.index, p.current_serial()))) {
+        detail::remove_relation(&p, relation::link, other.id, other.serial);
+        // Erlang: linking to a dead process is an exit signal noproc from it.
+        detail::on_exit_signal(&p, other.id, other.serial, atoms::noproc, false);
+    }
+}
+
+void unlink(const pid& other) {
+    process& p = running_process();
+    if (detail::remove_relation(&p, relation::link, other.id, other.serial))
+        p.node->deliver(other, new_envelope(envelope_kind::unlink, term(), p.index, p.current_serial()));
+}
+
+reference monitor(const pid& other) {
+    process& p = running_process();
+    const reference ref = make_reference();
+    const term ref_term = term::from_reference(ref);
+    detail::add_relation(&p, {relation::monitoring, other.id, other.serial, ref_term});
+    if (!p.node->deliver(other, new_envelope(envelope_kind::monitor, ref_term, p.index, p.current_serial()))) {
+        detail::remove_monitor(&p, relation::monitoring, ref_term);
+        envelope_kind kind = envelope_kind::message;
+        p.node->deliver(p.index, p.current_serial(), new_envelope(kind, detail::down_message(ref_term, other, atoms::noproc)));
+    }
+    return ref;
+}
+
+void demonitor(const reference& ref, bool flush) {
+    process& p = running_process();
+    const term ref_term = term::from_reference(ref);
+    detail::relation removed;
+    if (detail::remove_monitor(&p, relation::monitoring, ref_term, &removed))
+        p.node->deliver(removed.index, removed.serial, new_envelope(envelope_kind::demonitor, ref_term, p.index, p.current_serial()));
+    if (!flush) return;
+    detail::drain_inbox(&p);
+    detail::receive_state st;
+    st.match = [](const void* ctx, const term& m) {
+        return m.is_tuple() && m.size() == 5 && m[0] == term(atoms::DOWN) && m[1] == *static_cast<const term*>(ctx);
+    };
+    st.context = &ref_term;
+    detail::scan_queue(&p, st);
+}
+
+bool trap_exit(bool on) {
+    process& p = running_process();
+    return std::exchange(p.trap_exit, on);
+}
+
+void exit(term reason) { throw process_exit(std::move(reason)); }
+
+void exit(const pid& target, term reason) {
+    process& p = running_process();
+    p.node->deliver(target, new_envelope(envelope_kind::exit, std::move(reason), p.index, p.current_serial()));
+}
+
+bool register_name(atom name, const pid& who) {
+    detail::node_impl& n = *running_process().node;
+    process* target = n.table.find(who);
+    return target && n.register_name(name, target);
+}
+
+bool unregister_name(atom name) { return running_process().node->unregister_name(name); }
+
+std::optional<pid> whereis(atom name) { return running_process().node->whereis(name); }
+
+} // namespace ember

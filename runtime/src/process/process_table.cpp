@@ -1,0 +1,81 @@
+// Process table: chunked, never shrinking, with per-scheduler free caches.
+
+#include "process/process_table.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "ember/term/term.hpp"
+
+namespace ember::detail {
+namespace {
+constexpr std::size_t cache_limit = 512; // blocks a scheduler keeps before sharing
+}
+
+process_table::process_table(node_impl& node, std::size_t limit)
+    : node_(node), limit_(limit), max_chunks_((limit + chunk_size - 1) / chunk_size),
+      chunks_(std::make_unique<std::atomic<process*>[]>(max_chunks_)) {}
+
+process_table::~process_table() {
+    for (std::size_t i = 0; i < max_chunks_; ++i) delete[] chunks_[i].load();
+}
+
+process* process_table::allocate(std::vector<process*>* cache) {
+    if (live_.fetch_add(1, std::memory_order_relaxed) >= limit_) {
+        live_.fetch_sub(1, std::memory_order_relaxed);
+        return nullptr;
+    }
+    process* p = nullptr;
+    if (cache && !cache->empty()) {
+        p = cache->back();
+        cache->pop_back();
+    } else {
+        std::lock_guard lock(mutex_);
+        if (free_.empty()) {
+            // A new chunk: its blocks go to the shared list, except the ones
+            // handed out below.
+            const std::size_t first = made_.load(std::memory_order_relaxed);
+            auto* chunk = new process[chunk_size];
+            for (std::size_t i = 0; i < chunk_size; ++i) {
+                chunk[i].index = static_cast<std::uint32_t>(first + i);
+                chunk[i].node = &node_;
+            }
+            chunks_[first / chunk_size].store(chunk, std::memory_order_release);
+            made_.store(first + chunk_size, std::memory_order_release);
+            for (std::size_t i = chunk_size; i-- > 0;) free_.push_back(&chunk[i]);
+        }
+        // Refill the caller's cache too, so the next spawns take no lock.
+        const std::size_t batch = cache ? std::min<std::size_t>(free_.size() - 1, 64) : 0;
+        for (std::size_t i = 0; i < batch; ++i) {
+            cache->push_back(free_.back());
+            free_.pop_back();
+        }
+        p = free_.back();
+        free_.pop_back();
+    }
+    p->inbox.store(inbox::tag_of(p->current_serial()) | inbox::empty, std::memory_order_relaxed);
+    p->alive.store(true, std::memory_order_release);
+    return p;
+}
+
+void process_table::release(process* p, std::vector<process*>* cache) {
+    p->alive.store(false, std::memory_order_release);
+    p->serial.store(p->current_serial() + 1, std::memory_order_release);
+    live_.fetch_sub(1, std::memory_order_relaxed);
+    if (cache && cache->size() < cache_limit) {
+        cache->push_back(p);
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    free_.push_back(p);
+}
+
+process* process_table::find(const pid& id) const noexcept {
+    const node_identity local = local_node();
+    if (id.node != local.name || id.creation != local.creation) return nullptr;
+    process* p = at(id.id);
+    if (!p || p->current_serial() != id.serial || !p->alive.load(std::memory_order_acquire)) return nullptr;
+    return p;
+}
+
+} // namespace ember::detail

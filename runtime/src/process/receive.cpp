@@ -1,0 +1,113 @@
+// The awaiters' side of receive and checkpoint.
+//
+// A receive first looks at what is queued. Only when nothing matches does
+// it park: it records what it waits for in the process (waiting_on), so
+// that a wake-up that brings no match is handled by the scheduler without
+// resuming the coroutine at all, and arms a timer if it has a timeout.
+
+#include <cassert>
+
+#include "node/node_impl.hpp"
+#include "process/signals.hpp"
+
+namespace ember::detail {
+
+namespace {
+
+[[noreturn]] void throw_exit(process& p) {
+    p.waiting_on = nullptr;
+    throw process_exit(p.exit_reason);
+}
+
+void charge(process& p, std::int32_t reductions) {
+    p.budget -= reductions;
+    p.reductions.add(static_cast<std::uint64_t>(reductions));
+}
+
+void finish_wait(process& p, receive_state& st) {
+    p.waiting_on = nullptr;
+    ++p.wait_token; // any timeout still in flight for this wait is now stale
+    if (st.timer != 0) {
+        p.node->timers.cancel(st.timer);
+        st.timer = 0;
+    }
+}
+
+// Adds the time since the process was resumed to its run time; called by
+// every awaiter before the process leaves its thread.
+void leave_thread(process& p) {
+    thread_state& ts = this_thread_state();
+    const std::int64_t now = p.node->now_ns();
+    p.run_time_ns.add(static_cast<std::uint64_t>(now - ts.run_started_ns));
+    ts.run_started_ns = now;
+}
+
+} // namespace
+
+bool receive_ready(receive_state& st) {
+    process& p = running_process();
+    charge(p, 1);
+    drain_inbox(&p);
+    if (p.exit_pending) throw_exit(p);
+    if (scan_queue(&p, st)) return p.budget > 0; // out of budget: yield first, result kept
+    if (st.timeout_ms == 0) {
+        st.timed_out = true;
+        return true;
+    }
+    return false;
+}
+
+bool receive_suspend(receive_state& st, std::coroutine_handle<> h) {
+    process& p = running_process();
+    thread_state& ts = this_thread_state();
+    p.resume_point = h;
+    if (st.matched) {
+        leave_thread(p);
+        ts.outcome = run_outcome::yielded;
+        return true;
+    }
+    p.waiting_on = &st;
+    if (st.timeout_ms > 0 && st.timer == 0)
+        st.timer = p.node->timers.start(st.timeout_ms, p.index, p.current_serial(), envelope_kind::timeout,
+                                        term::integer(static_cast<std::int64_t>(++p.wait_token)));
+    for (;;) {
+        leave_thread(p);
+        ts.outcome = run_outcome::parked;
+        p.status.store(process_status::waiting, std::memory_order_relaxed);
+        // After this succeeds another thread may resume the process: touch
+        // nothing of it here any more.
+        if (try_park(&p)) return true;
+        p.status.store(process_status::running, std::memory_order_relaxed);
+        if (recheck_wait(&p)) return false; // resume now
+    }
+}
+
+void receive_resume(receive_state& st) {
+    process& p = running_process();
+    if (p.exit_pending) throw_exit(p);
+    finish_wait(p, st);
+}
+
+bool checkpoint_ready(std::int32_t reductions) {
+    process& p = running_process();
+    charge(p, reductions);
+    if (inbox::holds_envelopes(p.inbox.load(std::memory_order_relaxed))) {
+        drain_inbox(&p);
+        if (p.exit_pending) throw_exit(p);
+    }
+    return p.budget > 0;
+}
+
+void yield_suspend(std::coroutine_handle<> h) {
+    process& p = running_process();
+    p.resume_point = h;
+    leave_thread(p);
+    this_thread_state().outcome = run_outcome::yielded;
+}
+
+void checkpoint_resume() {
+    process& p = running_process();
+    if (p.exit_pending) throw_exit(p);
+}
+
+} // namespace ember::detail

@@ -1,0 +1,32 @@
+#pragma once
+// Exit signals, links and monitors: what a process does when a signal
+// reaches it (on_*), and the signals it sends when it exits.
+
+#include <cstdint>
+
+#include "process/process.hpp"
+
+namespace ember::detail {
+
+void on_exit_signal(process* p, std::uint32_t from_index, std::uint32_t from_serial, const term& reason, bool linked);
+void on_link(process* p, std::uint32_t from_index, std::uint32_t from_serial);
+void on_unlink(process* p, std::uint32_t from_index, std::uint32_t from_serial);
+void on_monitor(process* p, std::uint32_t from_index, std::uint32_t from_serial, const term& ref);
+void on_demonitor(process* p, const term& ref);
+
+/// Marks `p` to exit with `reason` at its next receive or checkpoint.
+void mark_exit(process* p, term reason);
+
+/// {'DOWN', Ref, process, Pid, Reason}
+term down_message(const term& ref, const pid& who, const term& reason);
+
+/// Sends the signals of `p`'s exit with `reason` to everything it is
+/// related to, and clears its relations.
+void signal_exit(process* p, const term& reason);
+
+/// Adds or removes a relation under the relation lock.
+void add_relation(process* p, relation r);
+bool remove_relation(process* p, relation::kind_t kind, std::uint32_t index, std::uint32_t serial);
+bool remove_monitor(process* p, relation::kind_t kind, const term& ref, relation* removed = nullptr);
+
+} // namespace ember::detail

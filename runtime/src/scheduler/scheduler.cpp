@@ -1,0 +1,177 @@
+// The scheduler loop: pick, run, repeat; park when there is nothing to do.
+//
+// Order of picking (after Go's and BEAM's): high-priority work first; every
+// 61st pick the global queue, so it cannot starve; the LIFO slot (a process
+// just woken by the one that ran); the local queue; the global queue;
+// low-priority work; stealing half of another scheduler's queue.
+
+#include "scheduler/scheduler.hpp"
+
+#include <cassert>
+
+#include "node/node_impl.hpp"
+
+namespace ember::detail {
+
+namespace {
+constexpr unsigned lifo_streak_limit = 32; // then the slot's process queues like others
+constexpr int spin_rounds = 64;
+} // namespace
+
+void scheduler::push_local(process* p, bool next) {
+    if (next) {
+        std::swap(p, lifo_);
+        if (!p) return; // the slot was empty: nobody to wake, the pair stays here
+    }
+    if (!queue_.push(p)) {
+        // Full: half of the queue goes to the global queue (Go does the same).
+        process* batch[run_queue::capacity / 2];
+        const std::uint32_t n = queue_.pop_batch(batch, run_queue::capacity / 2);
+        for (std::uint32_t i = 0; i < n; ++i) node_.push_global(batch[i]);
+        node_.push_global(p);
+        return;
+    }
+    node_.wake_one();
+}
+
+process* scheduler::next_process() {
+    ++tick_;
+    if (node_.global_count(priority::high) > 0)
+        if (process* p = node_.pop_global(priority::high)) return p;
+    if (tick_ % 61 == 0)
+        if (process* p = node_.pop_global(priority::normal)) return p;
+    if (lifo_) {
+        if (++lifo_streak_ <= lifo_streak_limit || queue_.size() == 0) return std::exchange(lifo_, nullptr);
+        push_local(std::exchange(lifo_, nullptr), false); // let the queue move
+    }
+    lifo_streak_ = 0;
+    if (process* p = queue_.pop()) return p;
+    if (process* p = node_.pop_global(priority::normal)) return p;
+    if (process* p = node_.pop_global(priority::low)) return p;
+    return steal();
+}
+
+process* scheduler::steal() {
+    auto& all = node_.schedulers;
+    if (all.size() < 2) return nullptr;
+    process* batch[run_queue::capacity / 2 + 1];
+    const std::size_t start = tick_ % all.size();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        scheduler* victim = all[(start + i) % all.size()].get();
+        if (victim == this) continue;
+        const std::uint32_t n = victim->steal_into(batch);
+        if (n == 0) continue;
+        steals_.add(n);
+        for (std::uint32_t k = 1; k < n; ++k) queue_.push(batch[k]);
+        return batch[0];
+    }
+    return nullptr;
+}
+
+void scheduler::run(process* p) {
+    thread_state& ts = this_thread_state();
+    processes_run_.add(1);
+    if (p != last_run_) context_switches_.add(1);
+    last_run_ = p;
+    ts.current = p;
+    // A process woken in a receive first checks whether the wake-up brought
+    // what it waits for; if not, it parks again without being resumed.
+    if (p->waiting_on && !recheck_wait(p)) {
+        for (;;) {
+            p->status.store(process_status::waiting, std::memory_order_relaxed);
+            if (try_park(p)) break;
+            if (recheck_wait(p)) goto resume;
+        }
+        ts.current = nullptr;
+        return;
+    }
+resume:
+    p->status.store(process_status::running, std::memory_order_relaxed);
+    p->budget = node_.options.slice_reductions;
+    ts.outcome = run_outcome::finished;
+    ts.run_started_ns = node_.now_ns();
+    p->resume_point.resume();
+    ts.current = nullptr;
+    switch (ts.outcome) {
+    case run_outcome::parked: break; // p may already run elsewhere: hands off
+    case run_outcome::yielded:
+        // Behind everything runnable, as Go does with a preempted goroutine:
+        // the global queue, which every scheduler looks at.
+        p->status.store(process_status::runnable, std::memory_order_relaxed);
+        node_.push_global(p);
+        break;
+    case run_outcome::finished: finish_process(p, this); break;
+    }
+}
+
+void scheduler::run_loop() {
+    busy_since_ = node_.now_ns();
+    while (!node_.stopping.load(std::memory_order_acquire)) {
+        if (process* p = next_process()) {
+            run(p);
+            continue;
+        }
+        park();
+    }
+}
+
+std::size_t scheduler::run_ready() {
+    std::size_t runs = 0;
+    while (process* p = next_process()) {
+        run(p);
+        ++runs;
+    }
+    return runs;
+}
+
+// Spin a little (work often arrives within microseconds), then sleep until
+// a pusher wakes us. Only one scheduler spins at a time by announcing it.
+void scheduler::park() {
+    node_.spinning.fetch_add(1, std::memory_order_acq_rel);
+    for (int i = 0; i < spin_rounds; ++i) {
+        if (process* p = next_process()) {
+            node_.spinning.fetch_sub(1, std::memory_order_acq_rel);
+            run(p);
+            return;
+        }
+    }
+    node_.spinning.fetch_sub(1, std::memory_order_acq_rel);
+
+    wake_word_.store(0, std::memory_order_relaxed);
+    node_.enter_idle(this);
+    // Re-check after announcing: work published before we were listed
+    // would otherwise wait for the next push.
+    if (!node_.global_empty() || node_.stopping.load(std::memory_order_acquire) || [&] {
+            for (auto& s : node_.schedulers)
+                if (s.get() != this && s->has_local_work()) return true;
+            return false;
+        }()) {
+        if (node_.leave_idle(this)) return;
+    }
+    parks_.add(1);
+    const std::int64_t idle_from = node_.now_ns();
+    busy_ns_.add(static_cast<std::uint64_t>(idle_from - busy_since_));
+    wake_word_.wait(0, std::memory_order_acquire);
+    busy_since_ = node_.now_ns();
+    idle_ns_.add(static_cast<std::uint64_t>(busy_since_ - idle_from));
+}
+
+void scheduler::unpark() {
+    wake_word_.store(1, std::memory_order_release);
+    wake_word_.notify_one();
+}
+
+scheduler_stats scheduler::stats() const {
+    scheduler_stats s;
+    s.id = id_;
+    s.busy_ns = busy_ns_.get();
+    s.idle_ns = idle_ns_.get();
+    s.run_queue_length = queue_.size();
+    s.processes_run = processes_run_.get();
+    s.context_switches = context_switches_.get();
+    s.steals = steals_.get();
+    s.parks = parks_.get();
+    return s;
+}
+
+} // namespace ember::detail

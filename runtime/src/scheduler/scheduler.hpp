@@ -1,0 +1,63 @@
+#pragma once
+// One scheduler: a run queue, a LIFO slot, counters, and the loop a thread
+// runs over them. The scheduler is an object, not a thread, so that another
+// thread can take over its queue (the runaway handover of a later issue).
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "ember/runtime/stats.hpp"
+#include "process/process.hpp"
+#include "scheduler/run_queue.hpp"
+
+namespace ember::detail {
+
+class node_impl;
+
+class scheduler {
+public:
+    scheduler(node_impl& node, unsigned id) : node_(node), id_(id) {}
+
+    /// The thread body: runs processes until the node stops.
+    void run_loop();
+    /// Deterministic mode: runs what is runnable now, FIFO; returns runs made.
+    std::size_t run_ready();
+
+    /// Makes `p` runnable here; only this scheduler's own thread calls it.
+    /// `next` puts it in the LIFO slot (a woken receiver runs right after
+    /// the sender: ping-pong latency).
+    void push_local(process* p, bool next);
+
+    /// Any thread: takes half of this queue into `out`.
+    std::uint32_t steal_into(process** out) { return queue_.steal_half(out); }
+
+    /// Any thread: wakes this scheduler if it sleeps.
+    void unpark();
+
+    scheduler_stats stats() const;
+    unsigned id() const noexcept { return id_; }
+    bool has_local_work() const noexcept { return queue_.size() > 0; }
+
+    std::vector<process*> free_cache; // process blocks for spawns on this thread
+
+private:
+    process* next_process();
+    process* steal();
+    void run(process* p);
+    void park();
+
+    node_impl& node_;
+    const unsigned id_;
+    run_queue queue_;
+    process* lifo_ = nullptr;
+    unsigned lifo_streak_ = 0;
+    std::uint64_t tick_ = 0;
+    process* last_run_ = nullptr;
+    std::atomic<std::uint32_t> wake_word_{0};
+
+    owner_counter busy_ns_, idle_ns_, processes_run_, context_switches_, steals_, parks_;
+    std::int64_t busy_since_ = 0;
+};
+
+} // namespace ember::detail

@@ -1,0 +1,182 @@
+// Timing wheel with exact deadlines; see timer_service.hpp.
+
+#include "timer/timer_service.hpp"
+
+#include <bit>
+#include <limits>
+
+#include "node/node_impl.hpp"
+
+namespace ember::detail {
+
+timer_service::timer_service(node_impl& node, bool deterministic) : node_(node), deterministic_(deterministic) {
+    if (!deterministic_) thread_ = std::thread([this] { run(); });
+}
+
+timer_service::~timer_service() { stop(); }
+
+void timer_service::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+std::int64_t timer_service::now_ns() const {
+    if (deterministic_) {
+        std::lock_guard lock(mutex_);
+        return virtual_now_;
+    }
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - epoch_).count();
+}
+
+std::uint64_t timer_service::start(std::int64_t delay_ms, std::uint32_t index, std::uint32_t serial, envelope_kind kind, term payload) {
+    const std::int64_t deadline = now_ns() + delay_ms * slot_ns;
+    std::uint32_t slot_entry;
+    bool earliest;
+    {
+        std::lock_guard lock(mutex_);
+        if (free_entries_.empty()) {
+            slot_entry = static_cast<std::uint32_t>(entries_.size());
+            entries_.emplace_back();
+        } else {
+            slot_entry = free_entries_.back();
+            free_entries_.pop_back();
+        }
+        entry& e = entries_[slot_entry];
+        e.deadline = deadline;
+        e.index = index;
+        e.serial = serial;
+        e.kind = kind;
+        e.payload = std::move(payload);
+        e.pending = true;
+        ++e.generation;
+        place_locked(slot_entry);
+        ++pending_;
+        auto next = next_deadline_locked();
+        earliest = next && *next == deadline;
+    }
+    if (earliest) wake_.notify_one(); // the thread may sleep until a later deadline
+    return (std::uint64_t{entries_[slot_entry].generation} << 32) | slot_entry;
+}
+
+void timer_service::place_locked(std::uint32_t slot_entry) {
+    const std::int64_t ms = std::max(entries_[slot_entry].deadline / slot_ns, processed_ms_ + 1);
+    const std::size_t slot = static_cast<std::size_t>(ms) % slot_count;
+    slots_[slot].push_back(slot_entry);
+    occupied_[slot / 64] |= std::uint64_t{1} << (slot % 64);
+}
+
+bool timer_service::cancel(std::uint64_t id) {
+    const auto slot_entry = static_cast<std::uint32_t>(id);
+    const auto generation = static_cast<std::uint32_t>(id >> 32);
+    std::lock_guard lock(mutex_);
+    if (slot_entry >= entries_.size()) return false;
+    entry& e = entries_[slot_entry];
+    if (!e.pending || e.generation != generation) return false;
+    e.pending = false; // the wheel drops it when it reaches its slot
+    e.payload = term();
+    --pending_;
+    return true;
+}
+
+// Slots are visited in time order from the first unprocessed millisecond;
+// the first slot holding an entry of this revolution holds the earliest
+// deadline. Entries a revolution or more away are found by the fallback.
+std::optional<std::int64_t> timer_service::next_deadline_locked() const {
+    if (pending_ == 0) return std::nullopt;
+    const std::int64_t from = processed_ms_ + 1;
+    for (std::int64_t ms = from; ms < from + static_cast<std::int64_t>(slot_count);) {
+        const std::size_t slot = static_cast<std::size_t>(ms) % slot_count;
+        const std::uint64_t word = occupied_[slot / 64] >> (slot % 64);
+        if (word == 0) {
+            ms += static_cast<std::int64_t>(64 - slot % 64);
+            continue;
+        }
+        const auto skip = std::countr_zero(word);
+        ms += skip;
+        const std::size_t s = static_cast<std::size_t>(ms) % slot_count;
+        std::optional<std::int64_t> best;
+        for (std::uint32_t i : slots_[s]) {
+            const entry& e = entries_[i];
+            if (e.pending && e.deadline / slot_ns <= ms && (!best || e.deadline < *best)) best = e.deadline;
+        }
+        if (best) return best;
+        ++ms;
+    }
+    std::optional<std::int64_t> best;
+    for (const entry& e : entries_)
+        if (e.pending && (!best || e.deadline < *best)) best = e.deadline;
+    return best;
+}
+
+void timer_service::collect_due_locked(std::int64_t now, std::vector<due>& out) {
+    const std::int64_t now_ms = now / slot_ns;
+    std::int64_t first = processed_ms_ + 1;
+    // After a long sleep, one pass over the wheel visits every slot.
+    const std::int64_t last = std::min(now_ms, first + static_cast<std::int64_t>(slot_count) - 1);
+    for (std::int64_t ms = first; ms <= last; ++ms) {
+        const std::size_t s = static_cast<std::size_t>(ms) % slot_count;
+        auto& list = slots_[s];
+        std::size_t keep = 0;
+        for (std::uint32_t i : list) {
+            entry& e = entries_[i];
+            if (!e.pending) {
+                free_entries_.push_back(i);
+            } else if (e.deadline <= now) {
+                out.push_back({e.index, e.serial, e.kind, std::move(e.payload)});
+                e.pending = false;
+                --pending_;
+                free_entries_.push_back(i);
+            } else {
+                list[keep++] = i;
+            }
+        }
+        list.resize(keep);
+        if (keep == 0) occupied_[s / 64] &= ~(std::uint64_t{1} << (s % 64));
+    }
+    // The current millisecond stays unprocessed: more of its timers may
+    // come due within it.
+    processed_ms_ = std::max(processed_ms_, now_ms - 1);
+}
+
+void timer_service::deliver(std::vector<due>& fired) {
+    for (due& d : fired) node_.deliver(d.index, d.serial, new_envelope(d.kind, std::move(d.payload)));
+    fired.clear();
+}
+
+void timer_service::run() {
+    std::vector<due> fired;
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        collect_due_locked(now_ns(), fired);
+        if (!fired.empty()) {
+            lock.unlock();
+            deliver(fired);
+            lock.lock();
+            continue;
+        }
+        auto next = next_deadline_locked();
+        if (!next) wake_.wait(lock);
+        else wake_.wait_until(lock, epoch_ + std::chrono::nanoseconds(*next));
+    }
+}
+
+std::optional<std::int64_t> timer_service::next_deadline() {
+    std::lock_guard lock(mutex_);
+    return next_deadline_locked();
+}
+
+void timer_service::advance_to(std::int64_t t) {
+    std::vector<due> fired;
+    {
+        std::lock_guard lock(mutex_);
+        virtual_now_ = std::max(virtual_now_, t);
+        collect_due_locked(virtual_now_, fired);
+    }
+    deliver(fired);
+}
+
+} // namespace ember::detail

@@ -1,0 +1,95 @@
+#pragma once
+// Timers of a node: receive timeouts, sleep_for and send_after.
+//
+// A hashed timing wheel of 4096 one-millisecond slots: starting and
+// cancelling a timer is O(1) (a slab entry and a slot push; cancel marks
+// the entry). Deadlines keep nanosecond precision: the timer thread sleeps
+// until the earliest deadline, found by scanning the slots' occupancy
+// bitmap from the current slot, and fires everything due. A timer fires by
+// pushing an envelope into its target's inbox, like any sender.
+//
+// Why one thread for the node rather than a wheel per scheduler: a timer
+// then fires on time even when every scheduler is busy or a runaway holds
+// one, and parked schedulers need no timed waits.
+//
+// Deterministic mode: no thread and a virtual clock that only
+// advance_to() moves.
+
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "process/process.hpp"
+
+namespace ember::detail {
+
+class node_impl;
+
+class timer_service {
+public:
+    timer_service(node_impl& node, bool deterministic);
+    ~timer_service();
+
+    /// Node time in nanoseconds (virtual in deterministic mode).
+    std::int64_t now_ns() const;
+
+    /// Pushes an envelope of `kind` with `payload` to the process at
+    /// (index, serial) after `delay_ms`. Returns an id for cancel (never 0).
+    std::uint64_t start(std::int64_t delay_ms, std::uint32_t index, std::uint32_t serial, envelope_kind kind, term payload);
+    /// True when the timer was pending and now never fires.
+    bool cancel(std::uint64_t id);
+
+    /// Deterministic mode: the earliest pending deadline, if any.
+    std::optional<std::int64_t> next_deadline();
+    /// Deterministic mode: moves the virtual clock to `t` and fires what is due.
+    void advance_to(std::int64_t t);
+
+    void stop();
+
+private:
+    static constexpr std::size_t slot_count = 4096;
+    static constexpr std::int64_t slot_ns = 1'000'000;
+
+    struct entry {
+        std::int64_t deadline = 0;
+        std::uint32_t generation = 0;
+        std::uint32_t index = 0;
+        std::uint32_t serial = 0;
+        envelope_kind kind = envelope_kind::message;
+        bool pending = false;
+        term payload;
+    };
+    struct due {
+        std::uint32_t index, serial;
+        envelope_kind kind;
+        term payload;
+    };
+
+    void run();
+    void collect_due_locked(std::int64_t now, std::vector<due>& out);
+    std::optional<std::int64_t> next_deadline_locked() const;
+    void deliver(std::vector<due>& fired);
+    void place_locked(std::uint32_t slot_entry);
+
+    node_impl& node_;
+    const bool deterministic_;
+    const std::chrono::steady_clock::time_point epoch_ = std::chrono::steady_clock::now();
+    std::int64_t virtual_now_ = 0;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::vector<entry> entries_;
+    std::vector<std::uint32_t> free_entries_;
+    std::array<std::vector<std::uint32_t>, slot_count> slots_;
+    std::array<std::uint64_t, slot_count / 64> occupied_{};
+    std::int64_t processed_ms_ = -1; // every slot up to this millisecond is done
+    std::size_t pending_ = 0;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+} // namespace ember::detail

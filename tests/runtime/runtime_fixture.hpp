@@ -1,0 +1,44 @@
+#pragma once
+// Runs a semantics test at 1, 2 and 4 schedulers: a node, and a probe (a
+// mailbox for the test thread) that processes report to.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "ember/runtime/node.hpp"
+#include "ember/term/convert.hpp"
+#include "ember/term/parse.hpp"
+#include "ember/term/print.hpp"
+
+namespace ember::testing {
+
+using namespace std::chrono_literals;
+
+class runtime_test : public ::testing::TestWithParam<unsigned> {
+protected:
+    node n{{.schedulers = GetParam()}};
+    probe me{n};
+
+    /// The next message to the test, or a failure after 5 s.
+    term next(std::chrono::milliseconds timeout = 5000ms) {
+        auto m = me.receive(timeout);
+        EXPECT_TRUE(m.has_value()) << "no message within " << timeout.count() << " ms";
+        return m ? *m : term(atom("no_message"));
+    }
+    /// Asserts nothing arrives within `wait`.
+    void expect_silence(std::chrono::milliseconds wait = 50ms) {
+        auto m = me.receive(wait);
+        EXPECT_FALSE(m.has_value()) << "unexpected " << (m ? to_string(*m) : "");
+    }
+    static term t(std::string_view text) { return parse(text).value(); }
+};
+
+inline std::string scheduler_count_name(const ::testing::TestParamInfo<unsigned>& info) {
+    return std::to_string(info.param) + "_schedulers";
+}
+
+#define EMBER_RUNTIME_TEST_SUITE(suite) \
+    INSTANTIATE_TEST_SUITE_P(schedulers, suite, ::testing::Values(1u, 2u, 4u), ::ember::testing::scheduler_count_name)
+
+} // namespace ember::testing
