@@ -157,7 +157,7 @@ bool read_stats(const process& p, process_stats& out) {
     const node_identity local = local_node();
     out.id = pid{local.name, p.index, serial, local.creation};
     out.status = p.status.load(std::memory_order_relaxed);
-    out.prio = p.prio;
+    out.prio = p.prio.load(std::memory_order_relaxed);
     out.registered_name = atom::from_index(p.registered_name.load(std::memory_order_relaxed));
     const char* init = p.initial_call.load(std::memory_order_relaxed);
     const char* cur = p.current_label.load(std::memory_order_relaxed);
@@ -172,7 +172,7 @@ bool read_stats(const process& p, process_stats& out) {
     out.parent = pid{local.name, static_cast<std::uint32_t>(parent >> 32), static_cast<std::uint32_t>(parent), local.creation};
     out.started_us = p.started_ns.load(std::memory_order_relaxed) / 1000;
     out.run_time_us = p.run_time_ns.get() / 1000;
-    out.trap_exit = p.trap_exit;
+    out.trap_exit = p.trap_exit.load(std::memory_order_relaxed);
     return p.current_serial() == serial && p.alive.load(std::memory_order_acquire);
 }
 

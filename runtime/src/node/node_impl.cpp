@@ -60,7 +60,7 @@ void node_impl::stop() {
 void node_impl::schedule(process* p) {
     p->status.store(process_status::runnable, std::memory_order_relaxed);
     thread_state& ts = this_thread_state();
-    if (p->prio == priority::normal && ts.sched && ts.node == this) {
+    if (p->prio.load(std::memory_order_relaxed) == priority::normal && ts.sched && ts.node == this) {
         // On one of our schedulers: run it next on this thread, where the
         // data it was sent is still in cache.
         ts.sched->push_local(p, true);
@@ -70,7 +70,7 @@ void node_impl::schedule(process* p) {
 }
 
 void node_impl::push_global(process* p) {
-    const int prio = static_cast<int>(p->prio);
+    const int prio = static_cast<int>(p->prio.load(std::memory_order_relaxed));
     {
         std::lock_guard lock(global_mutex_);
         global_[prio].push(p);
@@ -92,12 +92,13 @@ process* node_impl::pop_global(priority prio) {
     return p;
 }
 
-// The pusher published its work before calling this; the fence pairs with
-// the one in enter_idle, so either the pusher sees the sleeper or the
-// sleeper's re-check sees the work.
+// The pusher published its work before calling this. Both this and
+// enter_idle make a read-modify-write of idle_count_, so one of the two
+// comes second and sees the other: either the pusher sees the sleeper, or
+// the sleeper's re-check sees the work. (RMWs rather than fences, which
+// ThreadSanitizer cannot follow.)
 void node_impl::wake_one() {
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (idle_count_.load(std::memory_order_relaxed) == 0 || spinning.load(std::memory_order_relaxed) > 0) return;
+    if (idle_count_.fetch_add(0, std::memory_order_seq_cst) == 0 || spinning.load(std::memory_order_relaxed) > 0) return;
     scheduler* s = nullptr;
     {
         std::lock_guard lock(idle_mutex_);
@@ -113,9 +114,8 @@ void node_impl::enter_idle(scheduler* s) {
     {
         std::lock_guard lock(idle_mutex_);
         idle_.push_back(s);
-        idle_count_.fetch_add(1, std::memory_order_relaxed);
+        idle_count_.fetch_add(1, std::memory_order_seq_cst);
     }
-    std::atomic_thread_fence(std::memory_order_seq_cst);
 }
 
 bool node_impl::leave_idle(scheduler* s) {
@@ -163,7 +163,7 @@ bool node_impl::deliver(const pid& to, envelope* e) {
 }
 
 void node_impl::wake(process* p) {
-    if (p->external) {
+    if (p->external.load(std::memory_order_relaxed)) {
         p->probe_wake.store(1, std::memory_order_release);
         p->probe_wake.notify_one();
         return;

@@ -63,6 +63,9 @@ void finish_process(process* p, scheduler* s) {
     }
     p->queue_tail = &p->queue_head;
 
+    // Dead to the node before anyone hears of it: whoever gets the DOWN or
+    // the exit signal finds it gone (is_alive, whereis).
+    p->alive.store(false, std::memory_order_release);
     p->node->unregister_process(p);
     signal_exit(p, reason);
 

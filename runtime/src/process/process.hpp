@@ -120,10 +120,11 @@ struct process {
     receive_state* waiting_on = nullptr;
     std::uint64_t wait_token = 0;
     std::int32_t budget = 0;
-    bool trap_exit = false;
     bool exit_pending = false;
-    bool external = false; // a probe: woken through probe_wake, never scheduled
-    priority prio = priority::normal;
+    // Read by the tools too, hence atomic (relaxed: figures, not sync).
+    std::atomic<bool> trap_exit{false};
+    std::atomic<bool> external{false}; // a probe: woken through probe_wake, never scheduled
+    std::atomic<priority> prio{priority::normal};
     term exit_reason;
     process* next_runnable = nullptr; // link in the node's global queues
 

@@ -100,7 +100,7 @@ void demonitor(const reference& ref, bool flush) {
 
 bool trap_exit(bool on) {
     process& p = running_process();
-    return std::exchange(p.trap_exit, on);
+    return p.trap_exit.exchange(on, std::memory_order_relaxed);
 }
 
 void exit(term reason) { throw process_exit(std::move(reason)); }

@@ -72,11 +72,13 @@ bool receive_suspend(receive_state& st, std::coroutine_handle<> h) {
                                         term::integer(static_cast<std::int64_t>(++p.wait_token)));
     for (;;) {
         leave_thread(p);
-        ts.outcome = run_outcome::parked;
         p.status.store(process_status::waiting, std::memory_order_relaxed);
         // After this succeeds another thread may resume the process: touch
-        // nothing of it here any more.
-        if (try_park(&p)) return true;
+        // nothing of it here any more (ts is this thread's, not p's).
+        if (try_park(&p)) {
+            ts.outcome = run_outcome::parked;
+            return true;
+        }
         p.status.store(process_status::running, std::memory_order_relaxed);
         if (recheck_wait(&p)) return false; // resume now
     }
@@ -107,6 +109,8 @@ void yield_suspend(std::coroutine_handle<> h) {
 
 void checkpoint_resume() {
     process& p = running_process();
+    // A kill may have arrived while the process sat in a run queue.
+    if (inbox::holds_envelopes(p.inbox.load(std::memory_order_relaxed))) drain_inbox(&p);
     if (p.exit_pending) throw_exit(p);
 }
 

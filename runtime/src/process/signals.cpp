@@ -56,7 +56,7 @@ term down_message(const term& ref, const pid& who, const term& reason) {
 void on_exit_signal(process* p, std::uint32_t from_index, std::uint32_t from_serial, const term& reason, bool linked) {
     if (linked && !remove_relation(p, relation::link, from_index, from_serial)) return; // unlinked meanwhile
     if (!linked && reason == term(atoms::kill)) return mark_exit(p, atoms::killed);
-    if (p->trap_exit) {
+    if (p->trap_exit.load(std::memory_order_relaxed)) {
         envelope* e = new_envelope(envelope_kind::message, term::tuple({atoms::EXIT, term::from_pid(pid_of(from_index, from_serial)), reason}));
         e->next = nullptr;
         *p->queue_tail = e;
