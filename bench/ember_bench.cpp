@@ -78,6 +78,7 @@ process_task waiter(std::atomic<long>* started) {
 process_task spawner(pid report, int count, std::atomic<long>* started, std::vector<pid>* out) {
     for (int i = 0; i < count; ++i) out->push_back(spawn(waiter, started));
     send(report, atoms::ok);
+    co_return;
 }
 
 struct spawn_run {

@@ -130,27 +130,60 @@ bool node_impl::leave_idle(scheduler* s) {
 // ---- delivery ---------------------------------------------------------------
 
 bool node_impl::deliver(std::uint32_t index, std::uint32_t serial, envelope* e) {
+    flush_outbox();
+    e->next = nullptr;
+    return deliver_chain(index, serial, e, e, e->kind == envelope_kind::message ? 1 : 0);
+}
+
+bool node_impl::deliver_chain(std::uint32_t index, std::uint32_t serial, envelope* newest, envelope* oldest, std::uint32_t messages) {
     process* p = table.at(index);
-    if (!p) {
-        free_envelope(e);
-        return false;
-    }
     const std::uint64_t tag = inbox::tag_of(serial);
-    const bool is_message = e->kind == envelope_kind::message; // e is the receiver's once pushed
-    std::uint64_t word = p->inbox.load(std::memory_order_acquire);
+    std::uint64_t word = p ? p->inbox.load(std::memory_order_acquire) : 0;
     for (;;) {
         // A different tag: the block belongs to a later process now.
-        if ((word & ~inbox::pointer_mask) != tag || inbox::state(word) == inbox::closed || p->current_serial() != serial) {
-            free_envelope(e);
+        if (!p || (word & ~inbox::pointer_mask) != tag || inbox::state(word) == inbox::closed || p->current_serial() != serial) {
+            for (envelope* e = newest; e;) {
+                envelope* next = e == oldest ? nullptr : e->next;
+                free_envelope(e);
+                e = next;
+            }
             return false;
         }
-        e->next = inbox::holds_envelopes(word) ? inbox::first(word) : nullptr;
-        if (p->inbox.compare_exchange_weak(word, tag | reinterpret_cast<std::uint64_t>(e), std::memory_order_release, std::memory_order_acquire))
+        oldest->next = inbox::holds_envelopes(word) ? inbox::first(word) : nullptr;
+        if (p->inbox.compare_exchange_weak(word, tag | reinterpret_cast<std::uint64_t>(newest), std::memory_order_release, std::memory_order_acquire))
             break;
     }
-    if (is_message) p->messages_in.fetch_add(1, std::memory_order_relaxed);
+    // The envelopes are the receiver's now: only p's own fields from here.
+    if (messages) p->messages_in.fetch_add(messages, std::memory_order_relaxed);
     if (inbox::state(word) == inbox::parked) wake(p);
     return true;
+}
+
+void post(node_impl& n, const pid& to, term message) {
+    outbox& o = this_thread_state().out;
+    if (o.newest && (o.index != to.id || o.serial != to.serial || o.node != &n)) flush_outbox();
+    const node_identity local = local_node();
+    if (to.node != local.name || to.creation != local.creation) return; // no distribution yet: dropped
+    envelope* e = new_envelope(envelope_kind::message, std::move(message));
+    e->next = o.newest;
+    if (!o.newest) {
+        o.oldest = e;
+        o.index = to.id;
+        o.serial = to.serial;
+        o.node = &n;
+    }
+    o.newest = e;
+    // Bounded, so a long burst still reaches the receiver in pieces.
+    if (++o.count >= 4096) flush_outbox();
+}
+
+void flush_outbox() noexcept {
+    outbox& o = this_thread_state().out;
+    if (!o.newest) return;
+    const outbox batch = o;
+    o.newest = o.oldest = nullptr;
+    o.count = 0;
+    batch.node->deliver_chain(batch.index, batch.serial, batch.newest, batch.oldest, batch.count);
 }
 
 bool node_impl::deliver(const pid& to, envelope* e) {

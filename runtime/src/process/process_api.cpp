@@ -27,7 +27,7 @@ void send(const pid& to, term message) {
     p.budget -= 1;
     p.reductions.add(1);
     p.messages_out.add(1);
-    p.node->deliver(to, new_envelope(envelope_kind::message, std::move(message)));
+    detail::post(*p.node, to, std::move(message));
 }
 
 bool send(atom name, term message) {

@@ -9,6 +9,7 @@
 
 #include "node/node_impl.hpp"
 #include "process/signals.hpp"
+#include "sys/fast_clock.hpp"
 
 namespace ember::detail {
 
@@ -37,7 +38,7 @@ void finish_wait(process& p, receive_state& st) {
 // every awaiter before the process leaves its thread.
 void leave_thread(process& p) {
     thread_state& ts = this_thread_state();
-    const std::int64_t now = p.node->now_ns();
+    const std::int64_t now = fast_now_ns();
     p.run_time_ns.add(static_cast<std::uint64_t>(now - ts.run_started_ns));
     ts.run_started_ns = now;
 }
@@ -46,6 +47,7 @@ void leave_thread(process& p) {
 
 bool receive_ready(receive_state& st) {
     process& p = running_process();
+    flush_outbox(); // what was sent is delivered before the sender waits
     charge(p, 1);
     drain_inbox(&p);
     if (p.exit_pending) throw_exit(p);
@@ -92,6 +94,7 @@ void receive_resume(receive_state& st) {
 
 bool checkpoint_ready(std::int32_t reductions) {
     process& p = running_process();
+    flush_outbox();
     charge(p, reductions);
     if (inbox::holds_envelopes(p.inbox.load(std::memory_order_relaxed))) {
         drain_inbox(&p);

@@ -10,6 +10,7 @@
 #include <cassert>
 
 #include "node/node_impl.hpp"
+#include "sys/fast_clock.hpp"
 
 namespace ember::detail {
 
@@ -89,7 +90,7 @@ resume:
     p->status.store(process_status::running, std::memory_order_relaxed);
     p->budget = node_.options.slice_reductions;
     ts.outcome = run_outcome::finished;
-    ts.run_started_ns = node_.now_ns();
+    ts.run_started_ns = fast_now_ns();
     p->resume_point.resume();
     ts.current = nullptr;
     switch (ts.outcome) {
