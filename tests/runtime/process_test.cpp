@@ -11,14 +11,6 @@ namespace {
 class process_basics : public runtime_test {};
 EMBER_RUNTIME_TEST_SUITE(process_basics);
 
-process_task echo() {
-    for (;;) {
-        term m = co_await receive();
-        if (m == term(atoms::shutdown)) co_return;
-        send(m[0].as_pid(), m[1]);
-    }
-}
-
 TEST_P(process_basics, echo_answers) {
     pid p = n.spawn(echo);
     me.send(p, make_tuple(me.self(), atoms::ok));

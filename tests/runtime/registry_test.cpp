@@ -11,16 +11,8 @@ namespace {
 class registry : public runtime_test {};
 EMBER_RUNTIME_TEST_SUITE(registry);
 
-process_task named_echo() {
-    for (;;) {
-        term m = co_await receive();
-        if (m == term(atoms::shutdown)) co_return;
-        send(m[0].as_pid(), m[1]);
-    }
-}
-
 TEST_P(registry, spawn_with_a_name_and_send_to_it) {
-    pid p = n.spawn_opt({.name = atom("echo_server")}, named_echo).value();
+    pid p = n.spawn_opt({.name = atom("echo_server")}, echo).value();
     EXPECT_EQ(n.whereis(atom("echo_server")), p);
     EXPECT_TRUE(n.send(atom("echo_server"), make_tuple(me.self(), atoms::ok)));
     EXPECT_EQ(next(), term(atoms::ok));
@@ -28,26 +20,26 @@ TEST_P(registry, spawn_with_a_name_and_send_to_it) {
 }
 
 TEST_P(registry, a_taken_name_is_an_error) {
-    n.spawn_opt({.name = atom("only_one")}, named_echo).value();
-    auto second = n.spawn_opt({.name = atom("only_one")}, named_echo);
+    n.spawn_opt({.name = atom("only_one")}, echo).value();
+    auto second = n.spawn_opt({.name = atom("only_one")}, echo);
     ASSERT_FALSE(second);
     EXPECT_EQ(second.error().code, spawn_errc::name_taken);
     EXPECT_NE(second.error().message.find("only_one"), std::string::npos);
 }
 
 TEST_P(registry, the_name_is_freed_on_exit) {
-    pid p = n.spawn_opt({.name = atom("short_lived")}, named_echo).value();
+    pid p = n.spawn_opt({.name = atom("short_lived")}, echo).value();
     reference ref = me.monitor(p);
     (void)ref;
     me.send(p, atoms::shutdown);
     next(); // DOWN
     EXPECT_FALSE(n.whereis(atom("short_lived")).has_value());
-    EXPECT_TRUE(n.spawn_opt({.name = atom("short_lived")}, named_echo));
+    EXPECT_TRUE(n.spawn_opt({.name = atom("short_lived")}, echo));
 }
 
 TEST_P(registry, register_unregister_whereis_from_a_process) {
     n.spawn([](pid report) -> process_task {
-        pid other = spawn(named_echo);
+        pid other = spawn(echo);
         const bool first = register_name(atom("reg_a"), other);
         const bool again = register_name(atom("reg_a"), self());
         const bool second_name = register_name(atom("reg_b"), other);

@@ -34,6 +34,15 @@ protected:
     static term t(std::string_view text) { return parse(text).value(); }
 };
 
+/// Answers {From, X} with X to From; ends on 'shutdown'.
+inline process_task echo() {
+    for (;;) {
+        term m = co_await receive();
+        if (m == term(atoms::shutdown)) co_return;
+        send(m[0].as_pid(), m[1]);
+    }
+}
+
 inline std::string scheduler_count_name(const ::testing::TestParamInfo<unsigned>& info) {
     return std::to_string(info.param) + "_schedulers";
 }

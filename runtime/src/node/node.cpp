@@ -85,27 +85,16 @@ node::~node() {
     // Destroy what is left. Their destructors may call runtime functions,
     // so each runs as the current process; no signals go out (the node is
     // going away as a whole).
-    thread_state& ts = this_thread_state();
-    const thread_state saved = ts;
-    ts.node = impl_.get();
+    thread_role role(impl_.get(), nullptr, nullptr);
     for (std::size_t i = 0; i < impl_->table.made(); ++i) {
         process* p = impl_->table.at(static_cast<std::uint32_t>(i));
         if (!p->alive.load(std::memory_order_acquire) || p->external) continue;
-        ts.current = p;
+        role.act_as(p);
         if (p->top) p->top.destroy();
         p->top = {};
-        while (envelope* m = p->queue_head) {
-            p->queue_head = m->next;
-            free_envelope(m);
-        }
-        std::uint64_t word = p->inbox.exchange(inbox::closed);
-        for (envelope* e = inbox::holds_envelopes(word) ? inbox::first(word) : nullptr; e;) {
-            envelope* next = e->next;
-            free_envelope(e);
-            e = next;
-        }
+        close_mailbox(p);
+        flush_outbox(); // what a destructor sent: to processes closing anyway
     }
-    ts = saved;
 }
 
 void node::send(const pid& to, term message) { impl_->deliver(to, new_envelope(envelope_kind::message, std::move(message))); }
@@ -229,25 +218,12 @@ probe::probe(node& n) : node_(&n.impl()) {
 
 probe::~probe() {
     // A normal exit, as a process whose function returned.
-    thread_state& ts = this_thread_state();
-    const thread_state saved = ts;
-    ts.current = process_;
-    const std::uint64_t word = process_->inbox.exchange(inbox::tag_of(process_->current_serial()) | inbox::closed);
-    for (envelope* e = inbox::holds_envelopes(word) ? reverse_envelopes(inbox::first(word)) : nullptr; e;) {
-        envelope* next = e->next;
-        if (e->kind == envelope_kind::link) add_relation(process_, {relation::link, e->from_index, e->from_serial, term()});
-        else if (e->kind == envelope_kind::monitor) add_relation(process_, {relation::monitored_by, e->from_index, e->from_serial, e->payload});
-        free_envelope(e);
-        e = next;
+    {
+        thread_role role(node_, nullptr, process_);
+        close_mailbox(process_);
+        signal_exit(process_, atoms::normal);
     }
-    while (envelope* m = process_->queue_head) {
-        process_->queue_head = m->next;
-        free_envelope(m);
-    }
-    process_->queue_tail = &process_->queue_head;
-    signal_exit(process_, atoms::normal);
     process_->external = false;
-    ts = saved;
     node_->table.release(process_, nullptr);
 }
 
@@ -256,19 +232,17 @@ pid probe::self() const { return process_->id(); }
 std::optional<term> probe::receive(std::chrono::milliseconds timeout) { return receive_matching(nullptr, nullptr, timeout); }
 
 std::optional<term> probe::receive_matching(match_fn match, const void* context, std::chrono::milliseconds timeout) {
-    thread_state& ts = this_thread_state();
-    const thread_state saved = ts;
     receive_state st;
     st.match = match;
     st.context = context;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     bool ran_node = false;
     for (;;) {
-        ts.current = process_;
-        drain_inbox(process_);
-        const bool found = scan_queue(process_, st);
-        ts = saved;
-        if (found) return std::move(st.result);
+        {
+            thread_role role(node_, nullptr, process_);
+            drain_inbox(process_);
+            if (scan_queue(process_, st)) return std::move(st.result);
+        }
         if (node_->options.deterministic) {
             // Virtual time: run the node as far as the timeout reaches, once.
             if (ran_node) return std::nullopt;

@@ -17,20 +17,23 @@ node_impl::node_impl(const node_options& o)
     node_process_->inbox.store(inbox::tag_of(node_process_->current_serial()) | inbox::closed);
 }
 
+thread_role::~thread_role() {
+    flush_outbox();
+    ts_.node = saved_.node;
+    ts_.sched = saved_.sched;
+    ts_.current = saved_.current;
+}
+
 std::size_t node_impl::run_until_idle(std::int64_t horizon_ns) {
-    thread_state& ts = this_thread_state();
-    const thread_state saved = ts;
-    ts.node = this;
-    ts.sched = schedulers[0].get();
+    thread_role role(this, schedulers[0].get(), nullptr);
     const std::int64_t limit = now_ns() + horizon_ns;
     std::size_t runs = 0;
     for (;;) {
-        runs += ts.sched->run_ready();
+        runs += schedulers[0]->run_ready();
         auto next = timers.next_deadline();
         if (!next || *next > limit) break;
         timers.advance_to(*next);
     }
-    ts = saved;
     return runs;
 }
 

@@ -142,6 +142,31 @@ struct thread_state {
     std::int64_t run_started_ns = 0;
 };
 [[gnu::noinline]] thread_state& this_thread_state() noexcept;
+
+/// Makes this thread act for `node` (and optionally as `current`) for a
+/// scope, then restores what it was: for code that runs process-side work
+/// outside a scheduler loop (probes, teardown, deterministic runs). Sends
+/// made meanwhile are delivered before the scope ends.
+class thread_role {
+public:
+    thread_role(node_impl* node, scheduler* sched, process* current) : ts_(this_thread_state()), saved_{ts_.node, ts_.sched, ts_.current} {
+        ts_.node = node;
+        ts_.sched = sched;
+        ts_.current = current;
+    }
+    ~thread_role();
+    thread_role(const thread_role&) = delete;
+    thread_role& operator=(const thread_role&) = delete;
+    void act_as(process* current) noexcept { ts_.current = current; }
+
+private:
+    thread_state& ts_;
+    struct {
+        node_impl* node;
+        scheduler* sched;
+        process* current;
+    } saved_;
+};
 /// The running process; asserts that there is one.
 process& running_process() noexcept;
 
@@ -155,6 +180,10 @@ void flush_outbox() noexcept;
 void finish_process(process* p, scheduler* s);
 /// Takes everything in the inbox into the private queue, handling signals.
 void drain_inbox(process* p);
+/// Closes the inbox for good (senders now see a dead process) and empties
+/// the mailbox. Link and monitor requests that came before are recorded, so
+/// the exit's signals reach those senders too.
+void close_mailbox(process* p);
 /// Looks for a match for `st` in the private queue, from where the last
 /// look stopped. On a match, removes it into st.result.
 bool scan_queue(process* p, receive_state& st);

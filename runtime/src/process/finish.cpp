@@ -45,24 +45,9 @@ void finish_process(process* p, scheduler* s) {
     thread_state& ts = this_thread_state();
     ts.current = p; // frames freed below are charged to p
 
-    // Close the inbox: from here on senders see a dead process. Signals
-    // that arrived before are answered as if they came after our death.
-    const std::uint64_t word = p->inbox.exchange(inbox::tag_of(p->current_serial()) | inbox::closed, std::memory_order_acq_rel);
-    envelope* e = inbox::holds_envelopes(word) ? reverse_envelopes(inbox::first(word)) : nullptr;
-    while (e) {
-        envelope* next = e->next;
-        if (e->kind == envelope_kind::link) add_relation(p, {relation::link, e->from_index, e->from_serial, term()});
-        else if (e->kind == envelope_kind::monitor) add_relation(p, {relation::monitored_by, e->from_index, e->from_serial, e->payload});
-        else if (e->kind == envelope_kind::unlink) remove_relation(p, relation::link, e->from_index, e->from_serial);
-        else if (e->kind == envelope_kind::demonitor) remove_monitor(p, relation::monitored_by, e->payload);
-        free_envelope(e);
-        e = next;
-    }
-    while (envelope* m = p->queue_head) {
-        p->queue_head = m->next;
-        free_envelope(m);
-    }
-    p->queue_tail = &p->queue_head;
+    // From here on senders see a dead process. Signals that arrived before
+    // are answered as if they came after the death.
+    close_mailbox(p);
 
     // Dead to the node before anyone hears of it: whoever gets the DOWN or
     // the exit signal finds it gone (is_alive, whereis).

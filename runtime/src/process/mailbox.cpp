@@ -58,6 +58,27 @@ void drain_inbox(process* p) {
     }
 }
 
+void close_mailbox(process* p) {
+    const std::uint64_t word = p->inbox.exchange(inbox::tag_of(p->current_serial()) | inbox::closed, std::memory_order_acq_rel);
+    for (envelope* e = inbox::holds_envelopes(word) ? reverse_envelopes(inbox::first(word)) : nullptr; e;) {
+        envelope* next = e->next;
+        switch (e->kind) {
+        case envelope_kind::link: on_link(p, e->from_index, e->from_serial); break;
+        case envelope_kind::unlink: on_unlink(p, e->from_index, e->from_serial); break;
+        case envelope_kind::monitor: on_monitor(p, e->from_index, e->from_serial, e->payload); break;
+        case envelope_kind::demonitor: on_demonitor(p, e->payload); break;
+        default: break; // messages, exits and timeouts mean nothing to the dead
+        }
+        free_envelope(e);
+        e = next;
+    }
+    while (envelope* m = p->queue_head) {
+        p->queue_head = m->next;
+        free_envelope(m);
+    }
+    p->queue_tail = &p->queue_head;
+}
+
 bool scan_queue(process* p, receive_state& st) {
     auto** link = st.scan_link ? static_cast<envelope**>(st.scan_link) : &p->queue_head;
     while (envelope* e = *link) {

@@ -48,8 +48,9 @@ TEST(atom, too_long_and_invalid_utf8_are_refused) {
 }
 
 TEST(atom, full_table_gives_a_clear_error) {
-    // Runs in its own process (ctest runs each case alone), so lowering the
-    // limit cannot disturb other tests.
+    // ctest runs each case in its own process; the limit is restored anyway
+    // for runs of the whole binary.
+    const std::size_t saved_limit = atom_limit();
     set_atom_limit(atom_count() + 3);
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(atom::intern("fill_" + std::to_string(i)));
     auto full = atom::intern("one_too_many");
@@ -58,6 +59,7 @@ TEST(atom, full_table_gives_a_clear_error) {
     EXPECT_NE(full.error().message.find("full"), std::string::npos);
     EXPECT_TRUE(atom::intern("fill_1")) << "existing atoms still resolve";
     EXPECT_THROW(atom("another_new_one"), std::length_error);
+    set_atom_limit(saved_limit);
 }
 
 } // namespace

@@ -4,16 +4,11 @@
 #include <algorithm>
 
 #include "ember/term/parse.hpp"
+#include "term/term_text.hpp"
 #include "ember/term/print.hpp"
 
 namespace ember {
 namespace {
-
-term p(std::string_view text) {
-    auto t = parse(text);
-    EXPECT_TRUE(t) << text << ": " << (t ? "" : t.error().message);
-    return t ? *t : term();
-}
 
 TEST(order, sorting_matches_erlang_lists_sort) {
     // Expected output produced by Erlang/OTP 25: lists:sort/1 of this list.

@@ -2,16 +2,11 @@
 #include <gtest/gtest.h>
 
 #include "ember/term/parse.hpp"
+#include "term/term_text.hpp"
 #include "ember/term/print.hpp"
 
 namespace ember {
 namespace {
-
-term p(std::string_view text) {
-    auto t = parse(text);
-    EXPECT_TRUE(t) << text << ": " << (t ? "" : t.error().message);
-    return t ? *t : term();
-}
 
 class round_trip : public ::testing::TestWithParam<const char*> {};
 
