@@ -26,6 +26,13 @@ protected:
         EXPECT_TRUE(m.has_value()) << "no message within " << timeout.count() << " ms";
         return m ? *m : term(atom("no_message"));
     }
+    /// The reason in the next message, which must be a DOWN.
+    term next_down_reason() {
+        term m = next();
+        const bool down = m.is_tuple() && m.size() == 5 && m[0] == term(atoms::DOWN);
+        EXPECT_TRUE(down) << "expected a DOWN, got " << to_string(m);
+        return down ? m[4] : term();
+    }
     /// Asserts nothing arrives within `wait`.
     void expect_silence(std::chrono::milliseconds wait = 50ms) {
         auto m = me.receive(wait);

@@ -36,7 +36,7 @@ TEST_P(scheduling, a_killed_busy_loop_unwinds_at_its_checkpoint) {
     reference r = me.monitor(p);
     (void)r;
     n.exit(p, atoms::kill);
-    EXPECT_EQ(next()[4], term(atoms::killed));
+    EXPECT_EQ(next_down_reason(), term(atoms::killed));
 }
 
 TEST_P(scheduling, priorities_all_run) {

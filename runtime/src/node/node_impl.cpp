@@ -1,6 +1,7 @@
 // node_impl: global queues, idle schedulers, delivery, registry.
 
 #include "node/node_impl.hpp"
+#include "sys/fast_clock.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -8,7 +9,7 @@
 namespace ember::detail {
 
 node_impl::node_impl(const node_options& o)
-    : options(o), table(*this, o.process_limit), timers(*this, o.deterministic) {
+    : options(o), table(*this, o.process_limit), timers(*this, o.deterministic), coarse_epoch_ns(fast_now_ns()) {
     if (options.deterministic) options.schedulers = 1;
     if (options.schedulers == 0) options.schedulers = std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < options.schedulers; ++i) schedulers.push_back(std::make_unique<scheduler>(*this, i));
@@ -81,6 +82,30 @@ void node_impl::push_global(process* p) {
         global_count_.fetch_add(1, std::memory_order_release);
     }
     wake_one();
+}
+
+void node_impl::push_global_batch(process* const* batch, std::uint32_t n) {
+    const int normal = static_cast<int>(priority::normal);
+    {
+        std::lock_guard lock(global_mutex_);
+        for (std::uint32_t i = 0; i < n; ++i) global_[normal].push(batch[i]);
+        per_prio_count_[normal].fetch_add(n, std::memory_order_relaxed);
+        global_count_.fetch_add(n, std::memory_order_release);
+    }
+    wake_one();
+}
+
+std::uint32_t node_impl::pop_global_batch(process** out, std::uint32_t max) {
+    const int normal = static_cast<int>(priority::normal);
+    if (per_prio_count_[normal].load(std::memory_order_acquire) == 0) return 0;
+    std::lock_guard lock(global_mutex_);
+    std::uint32_t n = 0;
+    while (n < max)
+        if (process* p = global_[normal].pop()) out[n++] = p;
+        else break;
+    per_prio_count_[normal].fetch_sub(n, std::memory_order_relaxed);
+    global_count_.fetch_sub(n, std::memory_order_relaxed);
+    return n;
 }
 
 process* node_impl::pop_global(priority prio) {

@@ -53,6 +53,8 @@ public:
     std::vector<std::unique_ptr<scheduler>> schedulers;
     std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
+    /// The coarse clock at start: process start times count from here.
+    const std::int64_t coarse_epoch_ns;
 
     // [scheduling] ----------------------------------------------------------
     /// Makes a parked or new process runnable, from any thread.
@@ -60,7 +62,9 @@ public:
     /// Global queues, for work from outside scheduler threads, overflow,
     /// and high and low priority.
     void push_global(process* p);
+    void push_global_batch(process* const* batch, std::uint32_t n); // normal priority
     process* pop_global(priority prio);
+    std::uint32_t pop_global_batch(process** out, std::uint32_t max); // normal priority
     bool global_empty() const noexcept { return global_count_.load(std::memory_order_acquire) == 0; }
     std::size_t global_count(priority prio) const noexcept { return per_prio_count_[static_cast<int>(prio)].load(std::memory_order_relaxed); }
     /// Wakes one sleeping scheduler if none is looking for work already.

@@ -25,11 +25,12 @@ void scheduler::push_local(process* p, bool next) {
         if (!p) return; // the slot was empty: nobody to wake, the pair stays here
     }
     if (!queue_.push(p)) {
-        // Full: half of the queue goes to the global queue (Go does the same).
-        process* batch[run_queue::capacity / 2];
+        // Full: half of the queue goes to the global queue in one locked
+        // step (Go does the same).
+        process* batch[run_queue::capacity / 2 + 1];
         const std::uint32_t n = queue_.pop_batch(batch, run_queue::capacity / 2);
-        for (std::uint32_t i = 0; i < n; ++i) node_.push_global(batch[i]);
-        node_.push_global(p);
+        batch[n] = p;
+        node_.push_global_batch(batch, n + 1);
         return;
     }
     node_.wake_one();
@@ -47,9 +48,19 @@ process* scheduler::next_process() {
     }
     lifo_streak_ = 0;
     if (process* p = queue_.pop()) return p;
-    if (process* p = node_.pop_global(priority::normal)) return p;
+    if (process* p = refill_from_global()) return p;
     if (process* p = node_.pop_global(priority::low)) return p;
     return steal();
+}
+
+// Takes a share of the global queue into the local one (Go's globrunqget):
+// one lock for many processes, and the rest of the share stays stealable.
+process* scheduler::refill_from_global() {
+    process* batch[run_queue::capacity / 2];
+    const std::size_t share = node_.global_count(priority::normal) / node_.schedulers.size() + 1;
+    const std::uint32_t n = node_.pop_global_batch(batch, static_cast<std::uint32_t>(std::min<std::size_t>(share, run_queue::capacity / 2)));
+    for (std::uint32_t i = 1; i < n; ++i) queue_.push(batch[i]);
+    return n ? batch[0] : nullptr;
 }
 
 process* scheduler::steal() {

@@ -44,6 +44,7 @@ public:
 private:
     process* next_process();
     process* steal();
+    process* refill_from_global();
     void run(process* p);
     void park();
 
