@@ -65,7 +65,7 @@ double cpu_seconds() {
 }
 
 void wait_for_processes(node& n, std::size_t count) {
-    while (n.system().process_count > count) std::this_thread::sleep_for(1ms);
+    while (n.process_count() > count) std::this_thread::sleep_for(1ms);
 }
 
 // ---- spawn --------------------------------------------------------------------
@@ -90,7 +90,7 @@ spawn_run spawn_once(node& n, probe& me, int count) {
     std::atomic<long> started{0};
     std::vector<pid> pids;
     pids.reserve(static_cast<std::size_t>(count));
-    const std::size_t base = n.system().process_count;
+    const std::size_t base = n.process_count();
     const std::size_t rss0 = resident_bytes();
     const auto t0 = clock_type::now();
     n.spawn(spawner, me.self(), count, &started, &pids);

@@ -168,6 +168,8 @@ bool read_stats(const process& p, process_stats& out) {
 
 } // namespace
 
+std::size_t node::process_count() const { return impl_->table.live(); }
+
 system_stats node::system() const {
     system_stats s;
     s.process_count = impl_->table.live();

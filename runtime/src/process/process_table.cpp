@@ -9,7 +9,8 @@
 
 namespace ember::detail {
 namespace {
-constexpr std::size_t cache_limit = 512; // blocks a scheduler keeps before sharing
+constexpr std::size_t cache_limit = 1024; // blocks a scheduler keeps before sharing
+constexpr std::size_t transfer_batch = 256; // blocks moved per lock between cache and shared list
 }
 
 process_table::process_table(node_impl& node, std::size_t limit)
@@ -45,7 +46,7 @@ process* process_table::allocate(std::vector<process*>* cache) {
             for (std::size_t i = chunk_size; i-- > 0;) free_.push_back(&chunk[i]);
         }
         // Refill the caller's cache too, so the next spawns take no lock.
-        const std::size_t batch = cache ? std::min<std::size_t>(free_.size() - 1, 64) : 0;
+        const std::size_t batch = cache ? std::min<std::size_t>(free_.size() - 1, transfer_batch) : 0;
         for (std::size_t i = 0; i < batch; ++i) {
             cache->push_back(free_.back());
             free_.pop_back();
@@ -62,12 +63,17 @@ void process_table::release(process* p, std::vector<process*>* cache) {
     p->alive.store(false, std::memory_order_release);
     p->serial.store(p->current_serial() + 1, std::memory_order_release);
     live_.fetch_sub(1, std::memory_order_relaxed);
-    if (cache && cache->size() < cache_limit) {
-        cache->push_back(p);
+    if (!cache) {
+        std::lock_guard lock(mutex_);
+        free_.push_back(p);
         return;
     }
+    cache->push_back(p);
+    if (cache->size() < cache_limit) return;
+    // Full: a batch goes to the shared list under one lock.
     std::lock_guard lock(mutex_);
-    free_.push_back(p);
+    free_.insert(free_.end(), cache->end() - transfer_batch, cache->end());
+    cache->resize(cache->size() - transfer_batch);
 }
 
 process* process_table::find(const pid& id) const noexcept {

@@ -16,7 +16,10 @@ namespace ember::detail {
 
 namespace {
 constexpr unsigned lifo_streak_limit = 32; // then the slot's process queues like others
-constexpr int spin_rounds = 64;
+// Spinning finds work that arrives within microseconds without a futex
+// round trip, but a spinner reads other schedulers' queues and slows their
+// owners; a few rounds are the balance measured with ember-bench spawn.
+constexpr int spin_rounds = 16;
 } // namespace
 
 void scheduler::push_local(process* p, bool next) {

@@ -146,6 +146,8 @@ public:
     EMBER_RUNTIME_EXPORT std::size_t run_until_idle(std::chrono::milliseconds horizon = std::chrono::hours(24 * 365));
 
     // --- observation (lock-free reads; see stats.hpp) ---
+    /// Processes alive now (O(1); system() scans every process for memory).
+    EMBER_RUNTIME_EXPORT std::size_t process_count() const;
     EMBER_RUNTIME_EXPORT system_stats system() const;
     EMBER_RUNTIME_EXPORT std::vector<scheduler_stats> schedulers() const;
     /// Calls `visit` for every live process. Runs on the caller's thread
