@@ -108,6 +108,8 @@ bool node::send(atom name, term message) {
 }
 
 void node::exit(const pid& target, term reason) {
+    if (reason == term(atoms::kill))
+        if (process* t = impl_->table.find(target); t && impl_->kill_runaway(t)) return;
     // From outside any process, the signal comes from the node itself (<0.0.0>).
     process* self = impl_->node_process();
     impl_->deliver(target, new_envelope(envelope_kind::exit, std::move(reason), self->index, self->current_serial()));
@@ -126,6 +128,16 @@ std::size_t node::run_until_idle(std::chrono::milliseconds horizon) {
 
 // ---- stats ------------------------------------------------------------------
 
+std::string_view event_kind_name(event_kind k) noexcept {
+    switch (k) {
+    case event_kind::long_schedule: return "long_schedule";
+    }
+    return "unknown";
+}
+
+std::vector<runtime_event> node::events() const { return impl_->events(); }
+
+
 std::string_view process_status_name(process_status s) noexcept {
     switch (s) {
     case process_status::runnable: return "runnable";
@@ -133,6 +145,7 @@ std::string_view process_status_name(process_status s) noexcept {
     case process_status::waiting: return "waiting";
     case process_status::suspended: return "suspended";
     case process_status::exiting: return "exiting";
+    case process_status::zombie: return "zombie";
     }
     return "unknown";
 }
@@ -146,7 +159,7 @@ bool read_stats(const process& p, process_stats& out) {
     if (!p.alive.load(std::memory_order_acquire) || p.external) return false;
     const node_identity local = local_node();
     out.id = pid{local.name, p.index, serial, local.creation};
-    out.status = p.status.load(std::memory_order_relaxed);
+    out.status = p.runaway.load(std::memory_order_relaxed) == 2 ? process_status::zombie : p.status.load(std::memory_order_relaxed);
     out.prio = p.prio.load(std::memory_order_relaxed);
     out.registered_name = atom::from_index(p.registered_name.load(std::memory_order_relaxed));
     const char* init = p.initial_call.load(std::memory_order_relaxed);
@@ -176,14 +189,14 @@ system_stats node::system() const {
     s.process_limit = impl_->table.limit();
     s.atom_count = atom_count();
     s.uptime_ms = static_cast<std::uint64_t>(impl_->now_ns() / 1'000'000);
-    s.schedulers = static_cast<unsigned>(impl_->schedulers.size());
+    s.schedulers = impl_->slot_count();
     for_each_process([&](const process_stats& p) { s.process_memory_bytes += p.memory_bytes; });
     return s;
 }
 
 std::vector<scheduler_stats> node::schedulers() const {
     std::vector<scheduler_stats> out;
-    for (auto& s : impl_->schedulers) out.push_back(s->stats());
+    for (unsigned i = 0; i < impl_->slot_count(); ++i) out.push_back(impl_->slot(i)->stats());
     return out;
 }
 

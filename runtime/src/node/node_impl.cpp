@@ -1,6 +1,7 @@
 // node_impl: global queues, idle schedulers, delivery, registry.
 
 #include "node/node_impl.hpp"
+#include "process/signals.hpp"
 #include "sys/fast_clock.hpp"
 
 #include <algorithm>
@@ -12,7 +13,9 @@ node_impl::node_impl(const node_options& o)
     : options(o), table(*this, o.process_limit), timers(*this, o.deterministic), coarse_epoch_ns(fast_now_ns()) {
     if (options.deterministic) options.schedulers = 1;
     if (options.schedulers == 0) options.schedulers = std::max(1u, std::thread::hardware_concurrency());
-    for (unsigned i = 0; i < options.schedulers; ++i) schedulers.push_back(std::make_unique<scheduler>(*this, i));
+    options.schedulers = std::min(options.schedulers, max_scheduler_objects / 2);
+    slots_ = std::make_unique<std::atomic<scheduler*>[]>(options.schedulers);
+    for (unsigned i = 0; i < options.schedulers; ++i) slots_[i].store(make_scheduler(i));
     node_process_ = table.allocate(nullptr);
     node_process_->external = true;
     node_process_->inbox.store(inbox::tag_of(node_process_->current_serial()) | inbox::closed);
@@ -26,11 +29,11 @@ thread_role::~thread_role() {
 }
 
 std::size_t node_impl::run_until_idle(std::int64_t horizon_ns) {
-    thread_role role(this, schedulers[0].get(), nullptr);
+    thread_role role(this, slot(0), nullptr);
     const std::int64_t limit = now_ns() + horizon_ns;
     std::size_t runs = 0;
     for (;;) {
-        runs += schedulers[0]->run_ready();
+        runs += slot(0)->run_ready();
         auto next = timers.next_deadline();
         if (!next || *next > limit) break;
         timers.advance_to(*next);
@@ -40,23 +43,142 @@ std::size_t node_impl::run_until_idle(std::int64_t horizon_ns) {
 
 node_impl::~node_impl() { stop(); }
 
-void node_impl::start() {
-    if (options.deterministic) return;
-    for (auto& s : schedulers) threads.emplace_back([this, sp = s.get()] {
+// A retired object whose thread has ended is reused; otherwise a new one.
+// Only the constructor and the watchdog make schedulers, never at once.
+scheduler* node_impl::make_scheduler(unsigned id) {
+    const unsigned n = object_count_.load(std::memory_order_acquire);
+    for (unsigned i = 0; i < n; ++i) {
+        scheduler* s = objects_[i].load(std::memory_order_acquire);
+        if (s->reusable()) {
+            s->reset(id);
+            return s;
+        }
+    }
+    if (n == max_scheduler_objects) return nullptr;
+    auto owned = std::make_unique<scheduler>(*this, id);
+    scheduler* s = owned.get();
+    {
+        std::lock_guard lock(threads_mutex_);
+        owned_.push_back(std::move(owned));
+    }
+    objects_[n].store(s, std::memory_order_release);
+    object_count_.store(n + 1, std::memory_order_release);
+    return s;
+}
+
+void node_impl::start_thread(scheduler* s) {
+    std::lock_guard lock(threads_mutex_);
+    threads_.emplace_back([this, s] {
         thread_state& ts = this_thread_state();
         ts.node = this;
-        ts.sched = sp;
-        sp->run_loop();
-        ts = thread_state{};
+        ts.sched = s;
+        scheduler_awake(true);
+        s->run_loop();
+        scheduler_awake(false);
+        flush_outbox();
+        ts.node = nullptr;
+        ts.sched = nullptr;
+        ts.current = nullptr;
     });
+}
+
+void node_impl::start() {
+    if (options.deterministic) return;
+    for (unsigned i = 0; i < options.schedulers; ++i) start_thread(slot(i));
+    watchdog_ = std::thread([this] { watchdog_loop(); });
 }
 
 void node_impl::stop() {
     if (stopping.exchange(true)) return;
-    for (auto& s : schedulers) s->unpark();
-    for (auto& t : threads) t.join();
-    threads.clear();
+    for_each_scheduler([](scheduler* s) { s->unpark(); });
+    awake_.fetch_add(1);
+    awake_.notify_all(); // the watchdog may wait for an awake scheduler
+    if (watchdog_.joinable()) watchdog_.join();
+    // A retired thread still running a runaway is joined too: the node
+    // waits for that code to return (there is no safe way to stop a thread).
+    for (;;) {
+        std::thread t;
+        {
+            std::lock_guard lock(threads_mutex_);
+            if (threads_.empty()) break;
+            t = std::move(threads_.back());
+            threads_.pop_back();
+        }
+        t.join();
+    }
     timers.stop();
+}
+
+// ---- runaways -------------------------------------------------------------------
+
+void node_impl::scheduler_awake(bool awake) noexcept {
+    if (awake) {
+        if (awake_.fetch_add(1, std::memory_order_acq_rel) == 0) awake_.notify_one();
+    } else {
+        awake_.fetch_sub(1, std::memory_order_acq_rel);
+    }
+}
+
+// Every millisecond while any scheduler is awake: a scheduler whose current
+// run started more than the threshold ago, and is still the same run, holds
+// a runaway. Sleeps while every scheduler sleeps.
+void node_impl::watchdog_loop() {
+    const std::int64_t threshold = std::chrono::duration_cast<std::chrono::nanoseconds>(options.runaway_threshold).count();
+    while (!stopping.load(std::memory_order_acquire)) {
+        if (awake_.load(std::memory_order_acquire) == 0) {
+            awake_.wait(0, std::memory_order_acquire);
+            continue;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        const std::int64_t now = fast_now_ns();
+        for (unsigned i = 0; i < options.schedulers; ++i) {
+            scheduler* s = slot(i);
+            process* p = s->running();
+            if (!p) continue;
+            const std::int64_t started = s->run_started_ns();
+            if (now - started > threshold && s->running() == p && s->run_started_ns() == started) take_over(i, s, p, now - started);
+        }
+    }
+}
+
+void node_impl::take_over(unsigned slot_index, scheduler* held, process* runaway, std::int64_t ran_ns) {
+    std::uint8_t normal = 0;
+    if (!runaway->runaway.compare_exchange_strong(normal, 1, std::memory_order_acq_rel)) return;
+    scheduler* fresh = make_scheduler(held->id());
+    if (!fresh) { // no object left: the runaway keeps its scheduler
+        runaway->runaway.store(0, std::memory_order_release);
+        return;
+    }
+    held->retire(); // its thread now belongs to the runaway, at idle priority
+    slots_[slot_index].store(fresh, std::memory_order_release);
+    start_thread(fresh);
+    record_event({event_kind::long_schedule, runaway->id(), held->id(),
+                  static_cast<std::uint64_t>((fast_now_ns() - coarse_epoch_ns) / 1'000'000),
+                  static_cast<std::uint64_t>(ran_ns / 1'000'000)});
+}
+
+bool node_impl::kill_runaway(process* target) {
+    std::uint8_t runaway = 1;
+    if (!target->runaway.compare_exchange_strong(runaway, 2, std::memory_order_acq_rel)) return false;
+    // The owner's code runs on, but it touches its mailbox only after taking
+    // back the runaway flag, which now fails: these are ours to close.
+    thread_role role(this, nullptr, target);
+    target->status.store(process_status::zombie, std::memory_order_relaxed);
+    close_mailbox(target);
+    unregister_process(target);
+    signal_exit(target, atoms::killed);
+    return true;
+}
+
+std::vector<runtime_event> node_impl::events() const {
+    std::lock_guard lock(events_mutex_);
+    return {events_.begin(), events_.end()};
+}
+
+void node_impl::record_event(const runtime_event& e) {
+    std::lock_guard lock(events_mutex_);
+    events_.push_back(e);
+    if (events_.size() > 1024) events_.pop_front();
 }
 
 // ---- scheduling -------------------------------------------------------------

@@ -2,7 +2,9 @@
 // The inside of a node: what every part of the runtime reaches through the
 // process it runs. Sections: [members] [scheduling] [delivery] [thread state]
 
+#include <array>
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -50,9 +52,23 @@ public:
     node_options options;
     process_table table;
     timer_service timers;
-    std::vector<std::unique_ptr<scheduler>> schedulers;
-    std::vector<std::thread> threads;
     std::atomic<bool> stopping{false};
+
+    // [schedulers] ------------------------------------------------------------
+    // Scheduler objects outlive their threads. `slot(i)` is the i-th of the
+    // node's schedulers as the tools show them; when a runaway holds one,
+    // a fresh object takes the slot and the old one is retired (its thread
+    // keeps running the runaway at idle priority). Every object ever made
+    // stays in the table below, stealable, until the node ends; retired
+    // objects whose thread has ended are reused.
+    static constexpr unsigned max_scheduler_objects = 256;
+    scheduler* slot(unsigned i) const noexcept { return slots_[i].load(std::memory_order_acquire); }
+    unsigned slot_count() const noexcept { return options.schedulers; }
+    template <class F>
+    void for_each_scheduler(F&& f) const {
+        const unsigned n = object_count_.load(std::memory_order_acquire);
+        for (unsigned i = 0; i < n; ++i) f(objects_[i].load(std::memory_order_acquire));
+    }
     /// The coarse clock at start: process start times count from here.
     const std::int64_t coarse_epoch_ns;
 
@@ -101,7 +117,36 @@ public:
     /// process come from it. Its inbox is closed: nothing can reach it.
     process* node_process() const noexcept { return node_process_; }
 
+    // [runaways] ------------------------------------------------------------------
+    /// Events the tools show (long_schedule, ...), newest last, at most 1024.
+    std::vector<runtime_event> events() const;
+    void record_event(const runtime_event& e);
+    /// A scheduler's thread woke up or went to sleep: the watchdog only
+    /// runs while some scheduler is awake, so an idle node stays idle.
+    void scheduler_awake(bool awake) noexcept;
+    /// Makes `target`, a runaway, dead to the node at once (exit(Pid, kill)
+    /// on a process that never reaches a checkpoint). False when it is no
+    /// runaway (then the kill is an ordinary signal).
+    bool kill_runaway(process* target);
+
 private:
+    scheduler* make_scheduler(unsigned id);
+    void start_thread(scheduler* s);
+    void watchdog_loop();
+    void take_over(unsigned slot, scheduler* held, process* runaway, std::int64_t ran_ns);
+
+    std::unique_ptr<std::atomic<scheduler*>[]> slots_;
+    std::array<std::atomic<scheduler*>, max_scheduler_objects> objects_{};
+    std::atomic<unsigned> object_count_{0};
+    std::vector<std::unique_ptr<scheduler>> owned_; // guarded by threads_mutex_
+    std::mutex threads_mutex_;
+    std::vector<std::thread> threads_;
+    std::thread watchdog_;
+    std::atomic<int> awake_{0};
+
+    mutable std::mutex events_mutex_;
+    std::deque<runtime_event> events_;
+
     process* node_process_ = nullptr;
     mutable std::mutex global_mutex_;
     process_fifo global_[3];

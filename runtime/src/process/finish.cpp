@@ -45,15 +45,20 @@ void finish_process(process* p, scheduler* s) {
     thread_state& ts = this_thread_state();
     ts.current = p; // frames freed below are charged to p
 
-    // From here on senders see a dead process. Signals that arrived before
-    // are answered as if they came after the death.
-    close_mailbox(p);
-
-    // Dead to the node before anyone hears of it: whoever gets the DOWN or
-    // the exit signal finds it gone (is_alive, whereis).
+    // A zombie was declared dead by its killer (node_impl::kill_runaway):
+    // its mailbox, name and signals are done already.
+    const bool zombie = p->runaway.exchange(0, std::memory_order_acq_rel) == 2;
+    if (!zombie) {
+        // From here on senders see a dead process. Signals that arrived
+        // before are answered as if they came after the death.
+        close_mailbox(p);
+        // Dead to the node before anyone hears of it: whoever gets the DOWN
+        // or the exit signal finds it gone (is_alive, whereis).
+        p->alive.store(false, std::memory_order_release);
+        p->node->unregister_process(p);
+        signal_exit(p, reason);
+    }
     p->alive.store(false, std::memory_order_release);
-    p->node->unregister_process(p);
-    signal_exit(p, reason);
 
     p->top.destroy();
     p->top = {};

@@ -141,6 +141,11 @@ struct process {
     spin_lock relations_lock;
     std::vector<relation> relations;
 
+    // --- runaways: 0 normal, 1 runaway (its thread was handed to it),
+    // 2 zombie (killed while a runaway). Set by the watchdog and killers,
+    // taken back by the owner at its next checkpoint or receive.
+    std::atomic<std::uint8_t> runaway{0};
+
     // --- probes only ---
     std::atomic<std::uint32_t> probe_wake{0};
 

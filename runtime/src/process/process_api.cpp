@@ -107,6 +107,8 @@ void exit(term reason) { throw process_exit(std::move(reason)); }
 
 void exit(const pid& target, term reason) {
     process& p = running_process();
+    if (reason == term(atoms::kill))
+        if (process* t = p.node->table.find(target); t && p.node->kill_runaway(t)) return;
     p.node->deliver(target, new_envelope(envelope_kind::exit, std::move(reason), p.index, p.current_serial()));
 }
 

@@ -20,6 +20,17 @@ namespace {
     throw process_exit(p.exit_reason);
 }
 
+// A runaway (the watchdog gave it its thread) comes back at its first
+// checkpoint or receive: it takes back the flag, or, if it was killed
+// meanwhile (a zombie), unwinds. True when it came back from a runaway.
+bool back_from_runaway(process& p) {
+    if (p.runaway.load(std::memory_order_relaxed) == 0) return false;
+    std::uint8_t runaway = 1;
+    if (p.runaway.compare_exchange_strong(runaway, 0, std::memory_order_acq_rel)) return true;
+    p.waiting_on = nullptr;
+    throw process_exit(atoms::killed); // a zombie: dead to the node already
+}
+
 void charge(process& p, std::int32_t reductions) {
     p.budget -= reductions;
     p.reductions.add(static_cast<std::uint64_t>(reductions));
@@ -47,6 +58,7 @@ void leave_thread(process& p) {
 
 bool receive_ready(receive_state& st) {
     process& p = running_process();
+    back_from_runaway(p);
     flush_outbox(); // what was sent is delivered before the sender waits
     charge(p, 1);
     drain_inbox(&p);
@@ -94,6 +106,9 @@ void receive_resume(receive_state& st) {
 
 bool checkpoint_ready(std::int32_t reductions) {
     process& p = running_process();
+    // Back from a runaway: yield, so the process leaves the retired thread
+    // for a normal queue and that thread can end.
+    if (back_from_runaway(p)) p.budget = 0;
     flush_outbox();
     charge(p, reductions);
     if (inbox::holds_envelopes(p.inbox.load(std::memory_order_relaxed))) {

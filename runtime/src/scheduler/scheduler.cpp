@@ -11,6 +11,7 @@
 
 #include "node/node_impl.hpp"
 #include "sys/fast_clock.hpp"
+#include "sys/thread_priority.hpp"
 
 namespace ember::detail {
 
@@ -23,8 +24,12 @@ constexpr int spin_rounds = 16;
 } // namespace
 
 void scheduler::push_local(process* p, bool next) {
+    if (retired_.load(std::memory_order_relaxed)) { // this thread runs a runaway now
+        node_.push_global(p);
+        return;
+    }
     if (next) {
-        std::swap(p, lifo_);
+        p = lifo_.exchange(p, std::memory_order_acq_rel);
         if (!p) return; // the slot was empty: nobody to wake, the pair stays here
     }
     if (!queue_.push(p)) {
@@ -45,9 +50,10 @@ process* scheduler::next_process() {
         if (process* p = node_.pop_global(priority::high)) return p;
     if (tick_ % 61 == 0)
         if (process* p = node_.pop_global(priority::normal)) return p;
-    if (lifo_) {
-        if (++lifo_streak_ <= lifo_streak_limit || queue_.size() == 0) return std::exchange(lifo_, nullptr);
-        push_local(std::exchange(lifo_, nullptr), false); // let the queue move
+    if (lifo_.load(std::memory_order_relaxed)) {
+        process* p = lifo_.exchange(nullptr, std::memory_order_acq_rel);
+        if (p && (++lifo_streak_ <= lifo_streak_limit || queue_.size() == 0)) return p;
+        if (p) push_local(p, false); // let the queue move
     }
     lifo_streak_ = 0;
     if (process* p = queue_.pop()) return p;
@@ -60,27 +66,27 @@ process* scheduler::next_process() {
 // one lock for many processes, and the rest of the share stays stealable.
 process* scheduler::refill_from_global() {
     process* batch[run_queue::capacity / 2];
-    const std::size_t share = node_.global_count(priority::normal) / node_.schedulers.size() + 1;
+    const std::size_t share = node_.global_count(priority::normal) / node_.slot_count() + 1;
     const std::uint32_t n = node_.pop_global_batch(batch, static_cast<std::uint32_t>(std::min<std::size_t>(share, run_queue::capacity / 2)));
     for (std::uint32_t i = 1; i < n; ++i) queue_.push(batch[i]);
     return n ? batch[0] : nullptr;
 }
 
 process* scheduler::steal() {
-    auto& all = node_.schedulers;
-    if (all.size() < 2) return nullptr;
     process* batch[run_queue::capacity / 2 + 1];
-    const std::size_t start = tick_ % all.size();
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        scheduler* victim = all[(start + i) % all.size()].get();
-        if (victim == this) continue;
+    process* found = nullptr;
+    node_.for_each_scheduler([&](scheduler* victim) {
+        if (found || victim == this) return;
+        // A retired scheduler's thread is busy with its runaway: what it
+        // left in its LIFO slot would wait for ever.
+        if (victim->retired() && (found = victim->lifo_.exchange(nullptr, std::memory_order_acq_rel))) return;
         const std::uint32_t n = victim->steal_into(batch);
-        if (n == 0) continue;
+        if (n == 0) return;
         steals_.add(n);
         for (std::uint32_t k = 1; k < n; ++k) queue_.push(batch[k]);
-        return batch[0];
-    }
-    return nullptr;
+        found = batch[0];
+    });
+    return found;
 }
 
 void scheduler::run(process* p) {
@@ -105,7 +111,11 @@ resume:
     p->budget = node_.options.slice_reductions;
     ts.outcome = run_outcome::finished;
     ts.run_started_ns = fast_now_ns();
+    // For the watchdog: what runs here, since when.
+    run_started_ns_.store(ts.run_started_ns, std::memory_order_release);
+    running_.store(p, std::memory_order_release);
     p->resume_point.resume();
+    running_.store(nullptr, std::memory_order_release);
     ts.current = nullptr;
     switch (ts.outcome) {
     case run_outcome::parked: break; // p may already run elsewhere: hands off
@@ -120,14 +130,39 @@ resume:
 }
 
 void scheduler::run_loop() {
+    thread_id_.store(current_thread_id(), std::memory_order_release);
     busy_since_ = node_.now_ns();
-    while (!node_.stopping.load(std::memory_order_acquire)) {
+    while (!node_.stopping.load(std::memory_order_acquire) && !retired_.load(std::memory_order_acquire)) {
         if (process* p = next_process()) {
             run(p);
             continue;
         }
         park();
     }
+    if (retired_.load(std::memory_order_acquire)) {
+        hand_back_leftovers();
+        thread_done_.store(true, std::memory_order_release);
+    }
+}
+
+void scheduler::retire() {
+    retired_.store(true, std::memory_order_release);
+    demote_thread(thread_id_.load(std::memory_order_acquire));
+}
+
+// The runaway came back: what this object still holds goes to the global
+// queue, where the schedulers that took over will find it.
+void scheduler::hand_back_leftovers() {
+    if (process* p = lifo_.exchange(nullptr, std::memory_order_acq_rel)) node_.push_global(p);
+    while (process* p = queue_.pop()) node_.push_global(p);
+}
+
+void scheduler::reset(unsigned id) {
+    id_ = id;
+    retired_.store(false, std::memory_order_relaxed);
+    thread_done_.store(false, std::memory_order_relaxed);
+    wake_word_.store(0, std::memory_order_relaxed);
+    last_run_ = nullptr;
 }
 
 std::size_t scheduler::run_ready() {
@@ -156,17 +191,17 @@ void scheduler::park() {
     node_.enter_idle(this);
     // Re-check after announcing: work published before we were listed
     // would otherwise wait for the next push.
-    if (!node_.global_empty() || node_.stopping.load(std::memory_order_acquire) || [&] {
-            for (auto& s : node_.schedulers)
-                if (s.get() != this && s->has_local_work()) return true;
-            return false;
-        }()) {
+    bool others_have_work = false;
+    node_.for_each_scheduler([&](scheduler* s) { others_have_work = others_have_work || (s != this && s->has_local_work()); });
+    if (!node_.global_empty() || node_.stopping.load(std::memory_order_acquire) || others_have_work) {
         if (node_.leave_idle(this)) return;
     }
     parks_.add(1);
     const std::int64_t idle_from = node_.now_ns();
     busy_ns_.add(static_cast<std::uint64_t>(idle_from - busy_since_));
+    node_.scheduler_awake(false);
     wake_word_.wait(0, std::memory_order_acquire);
+    node_.scheduler_awake(true);
     busy_since_ = node_.now_ns();
     idle_ns_.add(static_cast<std::uint64_t>(busy_since_ - idle_from));
 }

@@ -37,7 +37,21 @@ public:
 
     scheduler_stats stats() const;
     unsigned id() const noexcept { return id_; }
-    bool has_local_work() const noexcept { return queue_.size() > 0; }
+    bool has_local_work() const noexcept { return queue_.size() > 0 || lifo_.load(std::memory_order_relaxed); }
+
+    // --- runaways (read by the watchdog thread) ---
+    /// The process this scheduler is running now, or nullptr.
+    process* running() const noexcept { return running_.load(std::memory_order_acquire); }
+    /// When the current run started (fast_now_ns).
+    std::int64_t run_started_ns() const noexcept { return run_started_ns_.load(std::memory_order_acquire); }
+    /// Watchdog: this object's thread now belongs to the runaway it runs.
+    /// The thread drops to idle priority; when the runaway reaches a
+    /// checkpoint the thread hands its leftovers to the global queue and ends.
+    void retire();
+    bool retired() const noexcept { return retired_.load(std::memory_order_acquire); }
+    /// Retired and its thread has ended: may serve again.
+    bool reusable() const noexcept { return thread_done_.load(std::memory_order_acquire); }
+    void reset(unsigned id);
 
     std::vector<process*> free_cache; // process blocks for spawns on this thread
 
@@ -47,11 +61,19 @@ private:
     process* refill_from_global();
     void run(process* p);
     void park();
+    void hand_back_leftovers();
 
     node_impl& node_;
-    const unsigned id_;
+    unsigned id_;
     run_queue queue_;
-    process* lifo_ = nullptr;
+    // Atomic only so that others can empty the slot of a retired scheduler;
+    // its owner's use is uncontended.
+    std::atomic<process*> lifo_{nullptr};
+    std::atomic<process*> running_{nullptr};
+    std::atomic<std::int64_t> run_started_ns_{0};
+    std::atomic<bool> retired_{false};
+    std::atomic<bool> thread_done_{false};
+    std::atomic<int> thread_id_{0};
     unsigned lifo_streak_ = 0;
     std::uint64_t tick_ = 0;
     process* last_run_ = nullptr;

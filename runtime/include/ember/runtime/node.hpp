@@ -37,6 +37,10 @@ struct node_options {
     std::size_t process_limit = std::size_t{1} << 22;
     /// Reductions in one time slice (as BEAM's 4000).
     std::int32_t slice_reductions = 4000;
+    /// A process that runs this long without reaching a checkpoint is a
+    /// runaway: its thread is left to it at idle priority and a fresh thread
+    /// takes over its scheduler (see docs/runtime.md).
+    std::chrono::milliseconds runaway_threshold{10};
 };
 
 namespace detail {
@@ -154,6 +158,8 @@ public:
     /// while the node keeps running.
     EMBER_RUNTIME_EXPORT void for_each_process(const std::function<void(const process_stats&)>& visit) const;
     EMBER_RUNTIME_EXPORT std::optional<process_details> process_info(const pid& p) const;
+    /// Recent events (long_schedule, ...), oldest first, at most 1024.
+    EMBER_RUNTIME_EXPORT std::vector<runtime_event> events() const;
 
     /// Stops the schedulers (idempotent). Processes stay until destruction.
     EMBER_RUNTIME_EXPORT void stop();

@@ -14,7 +14,10 @@
 
 namespace ember {
 
-enum class process_status : std::uint8_t { runnable, running, waiting, suspended, exiting };
+/// `zombie`: killed while it ran without reaching a checkpoint; dead to the
+/// node (signals sent, name freed, messages dropped) but its code still runs
+/// on an idle-priority thread until it reaches a checkpoint or returns.
+enum class process_status : std::uint8_t { runnable, running, waiting, suspended, exiting, zombie };
 
 /// Stable lower-case name: "runnable", "running", ...
 EMBER_RUNTIME_EXPORT std::string_view process_status_name(process_status s) noexcept;
@@ -57,6 +60,20 @@ struct scheduler_stats {
     std::uint64_t context_switches = 0;      ///< times the running process changed
     std::uint64_t steals = 0;                ///< processes taken from other schedulers
     std::uint64_t parks = 0;                 ///< times the thread went to sleep for lack of work
+};
+
+enum class event_kind : std::uint8_t {
+    long_schedule, ///< a process ran past the runaway threshold without a checkpoint
+};
+EMBER_RUNTIME_EXPORT std::string_view event_kind_name(event_kind k) noexcept;
+
+/// Something the tools should show an operator.
+struct runtime_event {
+    event_kind kind = event_kind::long_schedule;
+    pid id;
+    unsigned scheduler = 0;
+    std::uint64_t at_ms = 0;       ///< node uptime when it was noticed
+    std::uint64_t duration_ms = 0; ///< how long it had run when noticed
 };
 
 /// Node-wide figures.
