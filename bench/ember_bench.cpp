@@ -10,10 +10,14 @@
 //   ring      10,000 processes pass a token 1,000,000 hops
 //   fanin     1,000 senders x 1,000 messages to one receiver
 //   idle      CPU seconds used over 5 s by a node with 100,000 idle processes
+//   runaway   a ticker that sleeps 1 ms 2,000 times: its lateness (p50, p99,
+//             max), first alone, then beside 2 runaway loops that never
+//             reach a checkpoint (two lines, "runaways": 0 and 2)
 
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -225,6 +229,40 @@ figures bench_idle(unsigned schedulers) {
     return {"idle", schedulers, {{"idle_cpu_s", used}}};
 }
 
+// ---- runaway -------------------------------------------------------------------
+
+process_task ticker(pid report, int ticks, std::vector<double>* lateness_us) {
+    for (int i = 0; i < ticks; ++i) {
+        const auto t0 = clock_type::now();
+        co_await sleep_for(1ms);
+        lateness_us->push_back(std::chrono::duration<double, std::micro>(clock_type::now() - t0 - 1ms).count());
+    }
+    send(report, atoms::ok);
+}
+
+process_task runaway_loop(std::atomic<bool>* stop) {
+    while (!stop->load(std::memory_order_relaxed)) {} // no checkpoint, ever
+    co_return;
+}
+
+figures ticker_lateness(unsigned schedulers, int runaways) {
+    std::atomic<bool> stop{false};
+    std::vector<double> lateness;
+    {
+        node n({.schedulers = schedulers});
+        probe me(n);
+        for (int i = 0; i < runaways; ++i) n.spawn(runaway_loop, &stop);
+        std::this_thread::sleep_for(50ms); // the runaways are running by now
+        lateness.reserve(2000);
+        n.spawn(ticker, me.self(), 2000, &lateness);
+        me.receive(600s);
+        stop = true; // the node joins the runaways' threads when it goes
+    }
+    std::sort(lateness.begin(), lateness.end());
+    const auto at = [&](double q) { return lateness[static_cast<std::size_t>(q * static_cast<double>(lateness.size() - 1))]; };
+    return {"runaway", schedulers, {{"runaways", runaways}, {"lateness_p50_us", at(0.5)}, {"lateness_p99_us", at(0.99)}, {"lateness_max_us", lateness.back()}}};
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -247,8 +285,11 @@ int main(int argc, char** argv) {
     else if (workload == "ring") f = bench_ring(schedulers);
     else if (workload == "fanin") f = bench_fanin(schedulers);
     else if (workload == "idle") f = bench_idle(schedulers);
-    else {
-        std::fprintf(stderr, "usage: ember-bench spawn|pingpong|ring|fanin|idle [--schedulers N] [--json]\n");
+    else if (workload == "runaway") {
+        ticker_lateness(schedulers, 0).print(json);
+        f = ticker_lateness(schedulers, 2);
+    } else {
+        std::fprintf(stderr, "usage: ember-bench spawn|pingpong|ring|fanin|idle|runaway [--schedulers N] [--json]\n");
         return 2;
     }
     f.print(json);

@@ -55,7 +55,34 @@ run(idle) ->
     Used = cpu_s() - Cpu0,
     _ = R0,
     [P ! stop || P <- Pids],
-    [{idle_cpu_s, Used}].
+    [{idle_cpu_s, Used}];
+%% ---- runaway: a 1 ms ticker's lateness, alone and beside 2 busy loops.
+%% BEAM preempts the loops by reductions; that is what Ember is compared to.
+run(runaway) -> [{runaways, 2} | ticker_lateness(2)];
+run(ticker) -> [{runaways, 0} | ticker_lateness(0)].
+
+
+
+ticker_lateness(Runaways) ->
+    Spinners = [spawn(fun spin/0) || _ <- lists:seq(1, Runaways)],
+    timer:sleep(50),
+    Self = self(),
+    spawn(fun() -> Self ! {lateness, tick(2000, [])} end),
+    L = receive {lateness, Ls} -> lists:sort(Ls) end,
+    [exit(P, kill) || P <- Spinners],
+    N = length(L),
+    [{lateness_p50_us, lists:nth(1 + (N - 1) div 2, L)},
+     {lateness_p99_us, lists:nth(1 + trunc(0.99 * (N - 1)), L)},
+     {lateness_max_us, lists:last(L)}].
+
+spin() -> spin().
+
+tick(0, Acc) -> Acc;
+tick(N, Acc) ->
+    T0 = erlang:monotonic_time(nanosecond),
+    receive after 1 -> ok end,
+    Late = (erlang:monotonic_time(nanosecond) - T0 - 1000000) / 1000.0,
+    tick(N - 1, [Late | Acc]).
 
 cpu_s() ->
     %% The OS process's user+system CPU, like getrusage in ember-bench.
