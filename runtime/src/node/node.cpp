@@ -284,23 +284,13 @@ void probe::send(const pid& to, term message) {
 }
 
 void probe::link(const pid& other) {
-    add_relation(process_, {relation::link, other.id, other.serial, term()});
-    if (!node_->deliver(other, new_envelope(envelope_kind::link, term(), process_->index, process_->current_serial()))) {
-        remove_relation(process_, relation::link, other.id, other.serial);
-        node_->deliver(process_->index, process_->current_serial(),
-                       new_envelope(envelope_kind::message, term::tuple({atoms::EXIT, term::from_pid(other), atoms::noproc})));
-    }
+    thread_role role(node_, nullptr, process_);
+    link_to(process_, other); // a probe traps exits: a dead pid gives an 'EXIT' message
 }
 
 reference probe::monitor(const pid& other) {
-    const reference ref = make_reference();
-    const term ref_term = term::from_reference(ref);
-    add_relation(process_, {relation::monitoring, other.id, other.serial, ref_term});
-    if (!node_->deliver(other, new_envelope(envelope_kind::monitor, ref_term, process_->index, process_->current_serial()))) {
-        remove_monitor(process_, relation::monitoring, ref_term);
-        node_->deliver(process_->index, process_->current_serial(), new_envelope(envelope_kind::message, down_message(ref_term, other, atoms::noproc)));
-    }
-    return ref;
+    thread_role role(node_, nullptr, process_);
+    return monitor_of(process_, other);
 }
 
 } // namespace ember

@@ -47,21 +47,7 @@ timer_ref send_after(std::chrono::nanoseconds delay, const pid& to, term message
 
 bool cancel_timer(timer_ref t) { return running_process().node->timers.cancel(t.id); }
 
-void link(const pid& other) {
-    process& p = running_process();
-    if (other == p.id()) return;
-    {
-        std::lock_guard lock(p.relations_lock);
-        for (const relation& r : p.relations)
-            if (r.kind == relation::link && r.index == other.id && r.serial == other.serial) return;
-        p.relations.push_back({relation::link, other.id, other.serial, term()});
-    }
-    if (!p.node->deliver(other, new_envelope(envelope_kind::link, term(), p.index, p.current_serial()))) {
-        detail::remove_relation(&p, relation::link, other.id, other.serial);
-        // Erlang: linking to a dead process is an exit signal noproc from it.
-        detail::on_exit_signal(&p, other.id, other.serial, atoms::noproc, false);
-    }
-}
+void link(const pid& other) { detail::link_to(&running_process(), other); }
 
 void unlink(const pid& other) {
     process& p = running_process();
@@ -69,18 +55,7 @@ void unlink(const pid& other) {
         p.node->deliver(other, new_envelope(envelope_kind::unlink, term(), p.index, p.current_serial()));
 }
 
-reference monitor(const pid& other) {
-    process& p = running_process();
-    const reference ref = make_reference();
-    const term ref_term = term::from_reference(ref);
-    detail::add_relation(&p, {relation::monitoring, other.id, other.serial, ref_term});
-    if (!p.node->deliver(other, new_envelope(envelope_kind::monitor, ref_term, p.index, p.current_serial()))) {
-        detail::remove_monitor(&p, relation::monitoring, ref_term);
-        envelope_kind kind = envelope_kind::message;
-        p.node->deliver(p.index, p.current_serial(), new_envelope(kind, detail::down_message(ref_term, other, atoms::noproc)));
-    }
-    return ref;
-}
+reference monitor(const pid& other) { return detail::monitor_of(&running_process(), other); }
 
 void demonitor(const reference& ref, bool flush) {
     process& p = running_process();

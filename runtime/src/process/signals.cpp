@@ -88,6 +88,32 @@ void on_monitor(process* p, std::uint32_t from_index, std::uint32_t from_serial,
 
 void on_demonitor(process* p, const term& ref) { remove_monitor(p, relation::monitored_by, ref); }
 
+void link_to(process* self, const pid& other) {
+    if (other == self->id()) return;
+    {
+        std::lock_guard lock(self->relations_lock);
+        for (const relation& r : self->relations)
+            if (r.kind == relation::link && r.index == other.id && r.serial == other.serial) return;
+        self->relations.push_back({relation::link, other.id, other.serial, term()});
+    }
+    if (!self->node->deliver(other, new_envelope(envelope_kind::link, term(), self->index, self->current_serial()))) {
+        remove_relation(self, relation::link, other.id, other.serial);
+        // Erlang: linking to a dead process is an exit signal noproc from it.
+        on_exit_signal(self, other.id, other.serial, atoms::noproc, false);
+    }
+}
+
+reference monitor_of(process* self, const pid& other) {
+    const reference ref = make_reference();
+    const term ref_term = term::from_reference(ref);
+    add_relation(self, {relation::monitoring, other.id, other.serial, ref_term});
+    if (!self->node->deliver(other, new_envelope(envelope_kind::monitor, ref_term, self->index, self->current_serial()))) {
+        remove_monitor(self, relation::monitoring, ref_term);
+        self->node->deliver(self->index, self->current_serial(), new_envelope(envelope_kind::message, down_message(ref_term, other, atoms::noproc)));
+    }
+    return ref;
+}
+
 void signal_exit(process* p, const term& reason) {
     std::vector<relation> relations;
     {

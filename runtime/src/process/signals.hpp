@@ -24,6 +24,11 @@ term down_message(const term& ref, const pid& who, const term& reason);
 /// related to, and clears its relations.
 void signal_exit(process* p, const term& reason);
 
+/// link/1 and monitor/1 for `self` (a process or a probe, on its own
+/// thread). A dead `other` gives noproc at once: an exit signal, or a DOWN.
+void link_to(process* self, const pid& other);
+reference monitor_of(process* self, const pid& other);
+
 /// Adds or removes a relation under the relation lock.
 void add_relation(process* p, relation r);
 bool remove_relation(process* p, relation::kind_t kind, std::uint32_t index, std::uint32_t serial);

@@ -175,7 +175,8 @@ std::size_t scheduler::run_ready() {
 }
 
 // Spin a little (work often arrives within microseconds), then sleep until
-// a pusher wakes us. Only one scheduler spins at a time by announcing it.
+// a pusher wakes us. A spinning scheduler announces itself, so pushers do
+// not wake a sleeper for work a spinner will find.
 void scheduler::park() {
     node_.spinning.fetch_add(1, std::memory_order_acq_rel);
     for (int i = 0; i < spin_rounds; ++i) {
