@@ -157,8 +157,7 @@ namespace {
 bool read_stats(const process& p, process_stats& out) {
     const std::uint32_t serial = p.current_serial();
     if (!p.alive.load(std::memory_order_acquire) || p.external) return false;
-    const node_identity local = local_node();
-    out.id = pid{local.name, p.index, serial, local.creation};
+    out.id = local_pid(p.index, serial);
     out.status = p.runaway.load(std::memory_order_relaxed) == 2 ? process_status::zombie : p.status.load(std::memory_order_relaxed);
     out.prio = p.prio.load(std::memory_order_relaxed);
     out.registered_name = atom::from_index(p.registered_name.load(std::memory_order_relaxed));
@@ -172,7 +171,7 @@ bool read_stats(const process& p, process_stats& out) {
     out.mailbox_length = p.mailbox_length();
     out.memory_bytes = p.memory.get() + out.mailbox_length * sizeof(envelope);
     const std::uint64_t parent = p.parent.load(std::memory_order_relaxed);
-    out.parent = pid{local.name, static_cast<std::uint32_t>(parent >> 32), static_cast<std::uint32_t>(parent), local.creation};
+    out.parent = local_pid(static_cast<std::uint32_t>(parent >> 32), static_cast<std::uint32_t>(parent));
     out.started_us = p.started_ns.load(std::memory_order_relaxed) / 1000;
     out.run_time_us = p.run_time_ns.get() / 1000;
     out.trap_exit = p.trap_exit.load(std::memory_order_relaxed);
@@ -211,10 +210,9 @@ std::optional<process_details> node::process_info(const pid& who) const {
     process* p = impl_->table.find(who);
     process_details d;
     if (!p || !read_stats(*p, d.stats) || d.stats.id != who) return std::nullopt;
-    const node_identity local = local_node();
     std::lock_guard lock(p->relations_lock);
     for (const relation& r : p->relations) {
-        const pid other{local.name, r.index, r.serial, local.creation};
+        const pid other = local_pid(r.index, r.serial);
         if (r.kind == relation::link) d.links.push_back(other);
         else if (r.kind == relation::monitoring) d.monitors.push_back(other);
         else d.monitored_by.push_back(other);

@@ -312,8 +312,7 @@ bool node_impl::deliver_chain(std::uint32_t index, std::uint32_t serial, envelop
 void post(node_impl& n, const pid& to, term message) {
     outbox& o = this_thread_state().out;
     if (o.newest && (o.index != to.id || o.serial != to.serial || o.node != &n)) flush_outbox();
-    const node_identity local = local_node();
-    if (to.node != local.name || to.creation != local.creation) return; // no distribution yet: dropped
+    if (!is_local(to)) return; // no distribution yet: dropped
     envelope* e = new_envelope(envelope_kind::message, std::move(message));
     e->next = o.newest;
     if (!o.newest) {
@@ -337,8 +336,7 @@ void flush_outbox() noexcept {
 }
 
 bool node_impl::deliver(const pid& to, envelope* e) {
-    const node_identity local = local_node();
-    if (to.node != local.name || to.creation != local.creation) { // no distribution yet
+    if (!is_local(to)) { // no distribution yet
         free_envelope(e);
         return false;
     }

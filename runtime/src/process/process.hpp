@@ -69,6 +69,18 @@ inline bool holds_envelopes(std::uint64_t word) { return state(word) > closed; }
 inline envelope* first(std::uint64_t word) { return reinterpret_cast<envelope*>(state(word)); }
 } // namespace inbox
 
+/// True when `p` names a process of this node (there is no distribution yet).
+inline bool is_local(const pid& p) noexcept {
+    const node_identity local = local_node();
+    return p.node == local.name && p.creation == local.creation;
+}
+
+/// The pid of this node's block `index` at `serial`.
+inline pid local_pid(std::uint32_t index, std::uint32_t serial) noexcept {
+    const node_identity local = local_node();
+    return pid{local.name, index, serial, local.creation};
+}
+
 /// A relation to another process, as the owner sees it.
 struct relation {
     enum kind_t : std::uint8_t { link, monitoring, monitored_by } kind;

@@ -14,10 +14,7 @@ using detail::relation;
 using detail::running_process;
 
 namespace detail {
-pid process::id() const noexcept {
-    const node_identity local = local_node();
-    return pid{local.name, index, current_serial(), local.creation};
-}
+pid process::id() const noexcept { return local_pid(index, current_serial()); }
 } // namespace detail
 
 pid self() { return running_process().id(); }
@@ -41,7 +38,7 @@ void set_label(const char* label) { running_process().current_label.store(label,
 
 timer_ref send_after(std::chrono::nanoseconds delay, const pid& to, term message) {
     process& p = running_process();
-    if (to.node != local_node().name) return {};
+    if (!detail::is_local(to)) return {};
     return {p.node->timers.start(detail::to_ms(delay), to.id, to.serial, envelope_kind::message, std::move(message))};
 }
 

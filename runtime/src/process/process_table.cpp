@@ -77,8 +77,7 @@ void process_table::release(process* p, std::vector<process*>* cache) {
 }
 
 process* process_table::find(const pid& id) const noexcept {
-    const node_identity local = local_node();
-    if (id.node != local.name || id.creation != local.creation) return nullptr;
+    if (!is_local(id)) return nullptr;
     process* p = at(id.id);
     if (!p || p->current_serial() != id.serial || !p->alive.load(std::memory_order_acquire)) return nullptr;
     if (p->runaway.load(std::memory_order_acquire) == 2) return nullptr; // a zombie: dead to the node

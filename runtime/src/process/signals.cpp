@@ -13,13 +13,6 @@
 
 namespace ember::detail {
 
-namespace {
-pid pid_of(std::uint32_t index, std::uint32_t serial) {
-    const node_identity local = local_node();
-    return pid{local.name, index, serial, local.creation};
-}
-} // namespace
-
 void add_relation(process* p, relation r) {
     std::lock_guard lock(p->relations_lock);
     p->relations.push_back(std::move(r));
@@ -57,7 +50,7 @@ void on_exit_signal(process* p, std::uint32_t from_index, std::uint32_t from_ser
     if (linked && !remove_relation(p, relation::link, from_index, from_serial)) return; // unlinked meanwhile
     if (!linked && reason == term(atoms::kill)) return mark_exit(p, atoms::killed);
     if (p->trap_exit.load(std::memory_order_relaxed)) {
-        envelope* e = new_envelope(envelope_kind::message, term::tuple({atoms::EXIT, term::from_pid(pid_of(from_index, from_serial)), reason}));
+        envelope* e = new_envelope(envelope_kind::message, term::tuple({atoms::EXIT, term::from_pid(local_pid(from_index, from_serial)), reason}));
         e->next = nullptr;
         *p->queue_tail = e;
         p->queue_tail = &e->next;
