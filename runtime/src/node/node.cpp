@@ -45,6 +45,8 @@ spawned finish_spawn(node_impl& n, process* p, std::coroutine_handle<process_tas
     p->initial_call.store(o.label, std::memory_order_relaxed);
     p->current_label.store(nullptr, std::memory_order_relaxed);
     p->messages_in.store(0, std::memory_order_relaxed);
+    p->alarms.store(0, std::memory_order_relaxed);
+    p->suspended.store(false, std::memory_order_relaxed);
     p->messages_taken.value.store(0, std::memory_order_relaxed);
     p->messages_out.value.store(0, std::memory_order_relaxed);
     p->reductions.value.store(0, std::memory_order_relaxed);
@@ -131,6 +133,9 @@ std::size_t node::run_until_idle(std::chrono::milliseconds horizon) {
 std::string_view event_kind_name(event_kind k) noexcept {
     switch (k) {
     case event_kind::long_schedule: return "long_schedule";
+    case event_kind::long_message_queue: return "long_message_queue";
+    case event_kind::large_memory: return "large_memory";
+    case event_kind::restart_limit_near: return "restart_limit_near";
     }
     return "unknown";
 }
@@ -159,6 +164,7 @@ bool read_stats(const process& p, process_stats& out) {
     if (!p.alive.load(std::memory_order_acquire) || p.external) return false;
     out.id = local_pid(p.index, serial);
     out.status = p.runaway.load(std::memory_order_relaxed) == 2 ? process_status::zombie : p.status.load(std::memory_order_relaxed);
+    if (out.status <= process_status::waiting && p.suspended.load(std::memory_order_relaxed)) out.status = process_status::suspended;
     out.prio = p.prio.load(std::memory_order_relaxed);
     out.registered_name = atom::from_index(p.registered_name.load(std::memory_order_relaxed));
     const char* init = p.initial_call.load(std::memory_order_relaxed);
@@ -189,6 +195,12 @@ system_stats node::system() const {
     s.atom_count = atom_count();
     s.uptime_ms = static_cast<std::uint64_t>(impl_->now_ns() / 1'000'000);
     s.schedulers = impl_->slot_count();
+    if (const detail::dirty_pool* pool = impl_->dirty_if_started()) {
+        s.dirty_threads = pool->threads();
+        s.dirty_running = pool->busy();
+        s.dirty_queued = pool->queued();
+        s.dirty_completed = pool->completed();
+    }
     for_each_process([&](const process_stats& p) { s.process_memory_bytes += p.memory_bytes; });
     return s;
 }
@@ -243,6 +255,8 @@ probe::~probe() {
 
 pid probe::self() const { return process_->id(); }
 
+std::optional<pid> probe::whereis(atom name) const { return node_->whereis(name); }
+
 std::optional<term> probe::receive(std::chrono::milliseconds timeout) { return receive_matching(nullptr, nullptr, timeout); }
 
 std::optional<term> probe::receive_matching(match_fn match, const void* context, std::chrono::milliseconds timeout) {
@@ -289,6 +303,18 @@ void probe::link(const pid& other) {
 reference probe::monitor(const pid& other) {
     thread_role role(node_, nullptr, process_);
     return monitor_of(process_, other);
+}
+
+void probe::demonitor(const reference& ref, bool flush) {
+    thread_role role(node_, nullptr, process_);
+    demonitor_of(process_, ref, flush);
+}
+
+void probe::open_reply_tag(const reference& tag) { detail::open_reply_tag(process_, term::from_reference(tag)); }
+
+void probe::close_reply_tag(const reference& tag) {
+    thread_role role(node_, nullptr, process_);
+    detail::close_reply_tag(process_, term::from_reference(tag));
 }
 
 } // namespace ember

@@ -106,7 +106,23 @@ void node_impl::stop() {
         }
         t.join();
     }
+    // Jobs running now finish (their results reach processes that still
+    // exist); queued ones are dropped.
+    {
+        std::lock_guard lock(dirty_mutex_);
+        if (dirty_) dirty_->stop();
+    }
     timers.stop();
+}
+
+dirty_pool& node_impl::dirty() {
+    if (dirty_pool* pool = dirty_started_.load(std::memory_order_acquire)) return *pool;
+    std::lock_guard lock(dirty_mutex_);
+    if (!dirty_) {
+        dirty_ = std::make_unique<dirty_pool>(options.dirty_threads ? options.dirty_threads : std::max(1u, options.schedulers));
+        dirty_started_.store(dirty_.get(), std::memory_order_release);
+    }
+    return *dirty_;
 }
 
 // ---- runaways -------------------------------------------------------------------
@@ -154,7 +170,7 @@ void node_impl::take_over(unsigned slot_index, scheduler* held, process* runaway
     start_thread(fresh);
     record_event({event_kind::long_schedule, runaway->id(), held->id(),
                   static_cast<std::uint64_t>((fast_now_ns() - coarse_epoch_ns) / 1'000'000),
-                  static_cast<std::uint64_t>(ran_ns / 1'000'000)});
+                  static_cast<std::uint64_t>(ran_ns / 1'000'000), static_cast<std::uint64_t>(options.runaway_threshold.count())});
 }
 
 bool node_impl::kill_runaway(process* target) {
@@ -168,6 +184,22 @@ bool node_impl::kill_runaway(process* target) {
     unregister_process(target);
     signal_exit(target, atoms::killed);
     return true;
+}
+
+void node_impl::raise_growth_alarms(process* p) {
+    const auto raise = [&](growth_alarm bit, event_kind kind, std::uint64_t value, std::uint64_t limit) {
+        if (!limit || value < limit || (p->alarms.fetch_or(bit, std::memory_order_relaxed) & bit)) return;
+        record_event({kind, p->id(), 0, static_cast<std::uint64_t>((fast_now_ns() - coarse_epoch_ns) / 1'000'000), value, limit});
+    };
+    raise(long_queue_alarm, event_kind::long_message_queue, p->mailbox_length(), options.long_message_queue);
+    raise(large_memory_alarm, event_kind::large_memory, p->memory_bytes(), options.large_memory_bytes);
+}
+
+void node_impl::rearm_alarms(process* p) {
+    std::uint8_t clear = 0;
+    if (p->mailbox_length() < options.long_message_queue / 2) clear |= long_queue_alarm;
+    if (p->memory_bytes() < options.large_memory_bytes / 2) clear |= large_memory_alarm;
+    if (clear) p->alarms.fetch_and(static_cast<std::uint8_t>(~clear), std::memory_order_relaxed);
 }
 
 std::vector<runtime_event> node_impl::events() const {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ember/runtime/node.hpp"
+#include "dirty/dirty_pool.hpp"
 #include "process/process.hpp"
 #include "process/process_table.hpp"
 #include "scheduler/scheduler.hpp"
@@ -109,6 +110,11 @@ public:
 
     std::int64_t now_ns() const { return timers.now_ns(); }
 
+    /// The dirty pool, started on first call (thread-safe).
+    dirty_pool& dirty();
+    /// The pool if it was started, else null.
+    const dirty_pool* dirty_if_started() const noexcept { return dirty_started_.load(std::memory_order_acquire); }
+
     /// Deterministic mode: runs on the calling thread until nothing is
     /// runnable, moving virtual time to timers up to now + horizon_ns.
     std::size_t run_until_idle(std::int64_t horizon_ns);
@@ -128,11 +134,22 @@ public:
     /// on a process that never reaches a checkpoint). False when it is no
     /// runaway (then the kill is an ordinary signal).
     bool kill_runaway(process* target);
+    /// Owner side, after its mailbox or frames grew: raises
+    /// long_message_queue / large_memory events for thresholds crossed.
+    void watch_growth(process* p) {
+        const std::uint64_t queue_limit = options.long_message_queue;
+        const std::size_t memory_limit = options.large_memory_bytes;
+        if ((queue_limit && p->mailbox_length() >= queue_limit) || (memory_limit && p->memory_bytes() >= memory_limit)) [[unlikely]]
+            raise_growth_alarms(p);
+    }
+    /// Owner side: rearms alarms whose figure fell below half its threshold.
+    void rearm_alarms(process* p);
 
 private:
     scheduler* make_scheduler(unsigned id);
     void start_thread(scheduler* s);
     void watchdog_loop();
+    void raise_growth_alarms(process* p);
     void take_over(unsigned slot, scheduler* held, process* runaway, std::int64_t ran_ns);
 
     std::unique_ptr<std::atomic<scheduler*>[]> slots_;
@@ -143,6 +160,10 @@ private:
     std::vector<std::thread> threads_;
     std::thread watchdog_;
     std::atomic<int> awake_{0};
+
+    std::mutex dirty_mutex_;
+    std::unique_ptr<dirty_pool> dirty_;
+    std::atomic<dirty_pool*> dirty_started_{nullptr};
 
     mutable std::mutex events_mutex_;
     std::deque<runtime_event> events_;
@@ -239,6 +260,10 @@ bool scan_queue(process* p, receive_state& st);
 /// The receive a woken process waits in: re-checks it. True when the
 /// process must resume (a match, a timeout, or an exit to take).
 bool recheck_wait(process* p);
+/// Reply tags of `p` (see ember::open_reply_tag); owner side. Closing one
+/// also removes a reply to it that is queued already.
+void open_reply_tag(process* p, const term& tag);
+void close_reply_tag(process* p, const term& tag);
 /// Parks `p` (its inbox becomes `parked`); false when messages arrived
 /// first and the caller must look again.
 bool try_park(process* p);

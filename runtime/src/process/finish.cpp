@@ -1,24 +1,11 @@
 // A process's end: its exit reason, the signals it sends, its block's return.
 
-#include <cxxabi.h>
-
-#include <cstdlib>
-#include <memory>
-#include <typeinfo>
-
 #include "node/node_impl.hpp"
 #include "process/signals.hpp"
 
 namespace ember::detail {
 
 namespace {
-
-std::string demangled(const std::type_info* type) {
-    if (!type) return "unknown";
-    int status = 0;
-    std::unique_ptr<char, void (*)(void*)> name(abi::__cxa_demangle(type->name(), nullptr, nullptr, &status), std::free);
-    return status == 0 && name ? std::string(name.get()) : std::string(type->name());
-}
 
 // The exit reason of a finished coroutine: normal, the reason given to
 // exit(), or {exception, <<"type">>, <<"what()">>} for an escaping exception.
@@ -29,10 +16,8 @@ term exit_reason_of(process* p) {
         std::rethrow_exception(e);
     } catch (const process_exit& x) {
         return x.reason();
-    } catch (const std::exception& x) {
-        return term::tuple({atom("exception"), term::binary(demangled(abi::__cxa_current_exception_type())), term::binary(x.what())});
     } catch (...) {
-        return term::tuple({atom("exception"), term::binary(demangled(abi::__cxa_current_exception_type())), term::binary("")});
+        return current_exception_reason();
     }
 }
 

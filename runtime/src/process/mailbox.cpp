@@ -2,6 +2,7 @@
 // selective receive scanning, and parking. See process.hpp for the design.
 
 #include <cassert>
+#include <vector>
 
 #include "node/node_impl.hpp"
 #include "process/signals.hpp"
@@ -16,10 +17,23 @@ void append_message(process* p, envelope* e) {
     p->queue_tail = &e->next;
 }
 
+bool holds_open_tag(const process* p, const term& reply) {
+    if (!reply.is_tuple() || reply.size() != 2) return false;
+    for (const term& tag : p->reply_tags)
+        if (tag == reply[0]) return true;
+    return false;
+}
+
 // Signals act on the owner's state now; messages join the private queue.
-void handle(process* p, envelope* e) {
+// True when a message joined it.
+bool handle(process* p, envelope* e) {
     switch (e->kind) {
-    case envelope_kind::message: append_message(p, e); return;
+    case envelope_kind::message: append_message(p, e); return true;
+    case envelope_kind::reply:
+        if (!holds_open_tag(p, e->payload)) break; // its caller gave up: dropped
+        p->messages_in.fetch_add(1, std::memory_order_relaxed);
+        append_message(p, e);
+        return true;
     case envelope_kind::timeout:
         if (p->waiting_on && e->payload.as_integer() == static_cast<std::int64_t>(p->wait_token)) p->waiting_on->timed_out = true;
         break;
@@ -31,6 +45,7 @@ void handle(process* p, envelope* e) {
     case envelope_kind::demonitor: on_demonitor(p, e->payload); break;
     }
     free_envelope(e);
+    return false;
 }
 
 } // namespace
@@ -51,11 +66,13 @@ void drain_inbox(process* p) {
     std::uint64_t word = p->inbox.load(std::memory_order_acquire);
     if (!inbox::holds_envelopes(word)) return;
     word = p->inbox.exchange(tag | inbox::empty, std::memory_order_acquire);
+    bool grew = false;
     for (envelope* e = reverse_envelopes(inbox::first(word)); e;) {
         envelope* next = e->next;
-        handle(p, e);
+        grew |= handle(p, e);
         e = next;
     }
+    if (grew && p->node) p->node->watch_growth(p);
 }
 
 void close_mailbox(process* p) {
@@ -77,6 +94,7 @@ void close_mailbox(process* p) {
         free_envelope(m);
     }
     p->queue_tail = &p->queue_head;
+    p->reply_tags.clear();
 }
 
 bool scan_queue(process* p, receive_state& st) {
@@ -90,6 +108,7 @@ bool scan_queue(process* p, receive_state& st) {
             st.scan_link = nullptr;
             free_envelope(e);
             p->messages_taken.add(1);
+            if (p->alarms.load(std::memory_order_relaxed)) [[unlikely]] p->node->rearm_alarms(p);
             return true;
         }
         link = &e->next;
@@ -97,6 +116,18 @@ bool scan_queue(process* p, receive_state& st) {
     // New messages are appended at *link: the next scan starts there.
     st.scan_link = link;
     return false;
+}
+
+void open_reply_tag(process* p, const term& tag) { p->reply_tags.push_back(tag); }
+
+void close_reply_tag(process* p, const term& tag) {
+    std::erase(p->reply_tags, tag);
+    // A reply taken in before the tag closed is dropped too.
+    drain_inbox(p);
+    receive_state st;
+    st.match = [](const void* ctx, const term& m) { return m.is_tuple() && m.size() == 2 && m[0] == *static_cast<const term*>(ctx); };
+    st.context = &tag;
+    scan_queue(p, st);
 }
 
 bool try_park(process* p) {

@@ -101,7 +101,10 @@ void free_envelope(envelope* e) noexcept {
 }
 
 void* allocate_frame(std::size_t size) {
-    if (process* p = frame_charge_target()) p->memory.add(size);
+    if (process* p = frame_charge_target()) {
+        p->memory.add(size);
+        if (p->node) p->node->watch_growth(p);
+    }
     const std::size_t cls = (size + frame_granule - 1) / frame_granule;
     if (cls < frame_classes) {
         auto& pool = frame_pool();

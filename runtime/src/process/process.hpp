@@ -41,6 +41,7 @@ enum class envelope_kind : std::uint8_t {
     monitor,     // payload: the reference
     demonitor,   // payload: the reference
     timeout,     // a receive timer fired: payload is the wait token
+    reply,       // {Tag, Reply}: kept only while the receiver has Tag open
 };
 
 /// One message or signal in flight. Pooled per thread (envelope_pool.cpp).
@@ -136,9 +137,11 @@ struct process {
     // Read by the tools too, hence atomic (relaxed: figures, not sync).
     std::atomic<bool> trap_exit{false};
     std::atomic<bool> external{false}; // a probe: woken through probe_wake, never scheduled
+    std::atomic<bool> suspended{false}; // sys-suspended: the tools show it so until it resumes
     std::atomic<priority> prio{priority::normal};
     term exit_reason;
     process* next_runnable = nullptr; // link in the node's global queues
+    std::vector<term> reply_tags;     // open reply tags (open_reply_tag); few, often one
 
     // --- counters: owner writes, anyone reads ---
     std::atomic<process_status> status{process_status::runnable};
@@ -148,6 +151,10 @@ struct process {
     std::atomic<std::uint32_t> registered_name{0}; // atom index; 0 ('undefined') is none
     std::atomic<std::uint64_t> parent{0};           // index << 32 | serial
     std::atomic<std::uint64_t> started_ns{0};
+    // Events already raised for this process and not yet rearmed (bits of
+    // growth_alarm): set by whoever sees a threshold crossed, cleared by the
+    // owner when the figure falls below half of it.
+    std::atomic<std::uint8_t> alarms{0};
 
     // --- relations ---
     spin_lock relations_lock;
@@ -169,6 +176,11 @@ struct process {
         const std::uint64_t taken = messages_taken.get(), in = messages_in.load(std::memory_order_relaxed);
         return in > taken ? in - taken : 0;
     }
+    /// Memory as the tools count it: frames plus queued envelopes.
+    std::size_t memory_bytes() const noexcept { return memory.get() + mailbox_length() * sizeof(envelope); }
 };
+
+/// Bits of process::alarms.
+enum growth_alarm : std::uint8_t { long_queue_alarm = 1, large_memory_alarm = 2 };
 
 } // namespace ember::detail

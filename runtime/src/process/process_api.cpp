@@ -34,6 +34,20 @@ bool send(atom name, term message) {
     return true;
 }
 
+void open_reply_tag(const reference& tag) { detail::open_reply_tag(&running_process(), term::from_reference(tag)); }
+
+void close_reply_tag(const reference& tag) { detail::close_reply_tag(&running_process(), term::from_reference(tag)); }
+
+void send_reply(const pid& to, const reference& tag, term reply) {
+    process& p = running_process();
+    p.budget -= 1;
+    p.reductions.add(1);
+    p.messages_out.add(1);
+    p.node->deliver(to, new_envelope(envelope_kind::reply, term::tuple({term::from_reference(tag), std::move(reply)})));
+}
+
+void detail::show_suspended(bool on) { running_process().suspended.store(on, std::memory_order_relaxed); }
+
 void set_label(const char* label) { running_process().current_label.store(label, std::memory_order_relaxed); }
 
 timer_ref send_after(std::chrono::nanoseconds delay, const pid& to, term message) {
@@ -54,26 +68,14 @@ void unlink(const pid& other) {
 
 reference monitor(const pid& other) { return detail::monitor_of(&running_process(), other); }
 
-void demonitor(const reference& ref, bool flush) {
-    process& p = running_process();
-    const term ref_term = term::from_reference(ref);
-    detail::relation removed;
-    if (detail::remove_monitor(&p, relation::monitoring, ref_term, &removed))
-        p.node->deliver(removed.index, removed.serial, new_envelope(envelope_kind::demonitor, ref_term, p.index, p.current_serial()));
-    if (!flush) return;
-    detail::drain_inbox(&p);
-    detail::receive_state st;
-    st.match = [](const void* ctx, const term& m) {
-        return m.is_tuple() && m.size() == 5 && m[0] == term(atoms::DOWN) && m[1] == *static_cast<const term*>(ctx);
-    };
-    st.context = &ref_term;
-    detail::scan_queue(&p, st);
-}
+void demonitor(const reference& ref, bool flush) { detail::demonitor_of(&running_process(), ref, flush); }
 
 bool trap_exit(bool on) {
     process& p = running_process();
     return p.trap_exit.exchange(on, std::memory_order_relaxed);
 }
+
+bool is_trapping_exits() { return running_process().trap_exit.load(std::memory_order_relaxed); }
 
 void exit(term reason) { throw process_exit(std::move(reason)); }
 

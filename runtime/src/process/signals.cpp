@@ -132,4 +132,20 @@ void signal_exit(process* p, const term& reason) {
     }
 }
 
+void demonitor_of(process* self, const reference& ref, bool flush) {
+    process& p = *self;
+    const term ref_term = term::from_reference(ref);
+    relation removed;
+    if (remove_monitor(&p, relation::monitoring, ref_term, &removed))
+        p.node->deliver(removed.index, removed.serial, new_envelope(envelope_kind::demonitor, ref_term, p.index, p.current_serial()));
+    if (!flush) return;
+    drain_inbox(&p);
+    receive_state st;
+    st.match = [](const void* ctx, const term& m) {
+        return m.is_tuple() && m.size() == 5 && m[0] == term(atoms::DOWN) && m[1] == *static_cast<const term*>(ctx);
+    };
+    st.context = &ref_term;
+    scan_queue(&p, st);
+}
+
 } // namespace ember::detail

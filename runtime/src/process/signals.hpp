@@ -28,6 +28,8 @@ void signal_exit(process* p, const term& reason);
 /// thread). A dead `other` gives noproc at once: an exit signal, or a DOWN.
 void link_to(process* self, const pid& other);
 reference monitor_of(process* self, const pid& other);
+/// demonitor/2 for `self`; with `flush`, drops its DOWN if queued.
+void demonitor_of(process* self, const reference& ref, bool flush);
 
 /// Adds or removes a relation under the relation lock.
 void add_relation(process* p, relation r);

@@ -41,6 +41,19 @@ struct node_options {
     /// runaway: its thread is left to it at idle priority and a fresh thread
     /// takes over its scheduler (see docs/runtime.md).
     std::chrono::milliseconds runaway_threshold{10};
+    /// A long_message_queue event when a mailbox holds this many messages
+    /// (0: never).
+    std::uint64_t long_message_queue = 10'000;
+    /// A large_memory event when a process's memory (frames and queued
+    /// messages, as process_stats counts it) reaches this (0: never).
+    std::size_t large_memory_bytes = std::size_t{64} << 20;
+    /// A restart_limit_near event when a supervisor's restart leaves it this
+    /// many restarts or fewer before it gives up (0: when the next crash in
+    /// the period would end it).
+    unsigned restart_limit_margin = 0;
+    /// Threads of the dirty pool (run_dirty); 0 means as many as schedulers.
+    /// Started on first use.
+    unsigned dirty_threads = 0;
 };
 
 namespace detail {
@@ -186,6 +199,7 @@ public:
     probe& operator=(const probe&) = delete;
 
     EMBER_RUNTIME_EXPORT pid self() const;
+    EMBER_RUNTIME_EXPORT std::optional<pid> whereis(atom name) const;
     /// The next message, or nullopt after `timeout` (in deterministic mode
     /// the node is run until idle instead of waiting).
     EMBER_RUNTIME_EXPORT std::optional<term> receive(std::chrono::milliseconds timeout);
@@ -196,6 +210,10 @@ public:
     EMBER_RUNTIME_EXPORT void send(const pid& to, term message);
     EMBER_RUNTIME_EXPORT void link(const pid& other);
     EMBER_RUNTIME_EXPORT reference monitor(const pid& other);
+    EMBER_RUNTIME_EXPORT void demonitor(const reference& ref, bool flush = false);
+    /// As ember::open_reply_tag and close_reply_tag, for this probe.
+    EMBER_RUNTIME_EXPORT void open_reply_tag(const reference& tag);
+    EMBER_RUNTIME_EXPORT void close_reply_tag(const reference& tag);
 
 private:
     EMBER_RUNTIME_EXPORT std::optional<term> receive_matching(detail::match_fn match, const void* context, std::chrono::milliseconds timeout);

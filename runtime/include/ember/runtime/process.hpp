@@ -14,8 +14,8 @@
 //
 // Semantics follow Erlang's; docs/runtime.md lists where they differ.
 //
-// Sections: [types] [identity and messages] [receive] [timers] [links,
-// monitors, exits] [names] [spawn]
+// Sections: [types] [identity and messages] [receive] [replies] [timers]
+// [links, monitors, exits] [names] [spawn]
 
 #include <chrono>
 #include <coroutine>
@@ -24,6 +24,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 #include "ember/runtime/coroutine.hpp"
@@ -101,6 +102,15 @@ EMBER_RUNTIME_EXPORT void receive_resume(receive_state& st);
 EMBER_RUNTIME_EXPORT bool checkpoint_ready(std::int32_t reductions);
 EMBER_RUNTIME_EXPORT void yield_suspend(std::coroutine_handle<> h);
 EMBER_RUNTIME_EXPORT void checkpoint_resume();
+
+/// {exception, <<"Type">>, <<"what()">>} for the exception being handled
+/// (call inside a catch): how an escaping exception reads as an exit reason.
+EMBER_RUNTIME_EXPORT term current_exception_reason();
+/// The demangled name of a type, kept for the life of the OS process (a
+/// label for the tools).
+EMBER_RUNTIME_EXPORT const char* type_label(const std::type_info& type);
+/// Shows the running process as suspended (sys suspend) while it waits.
+EMBER_RUNTIME_EXPORT void show_suspended(bool on);
 
 template <class Match>
 bool call_match(const void* context, const term& message) {
@@ -205,6 +215,20 @@ inline detail::checkpoint_awaiter checkpoint(std::int32_t reductions = 1) { retu
 /// Gives up the rest of the slice.
 inline detail::checkpoint_awaiter yield() { return {1 << 30}; }
 
+// [replies] ---------------------------------------------------------------
+// Request-reply without stray replies (what Erlang's aliases give
+// gen_server:call): the caller opens a tag, sends it with the request, and
+// closes it when it stops waiting. A reply sent with send_reply arrives as
+// {Tag, Reply} while the tag is open and is dropped on arrival after, so a
+// reply that comes after a timeout never lands in the caller's mailbox.
+
+/// Opens `tag` (usually the monitor reference of the callee) for replies.
+EMBER_RUNTIME_EXPORT void open_reply_tag(const reference& tag);
+/// Closes it; a reply to it already queued is removed too.
+EMBER_RUNTIME_EXPORT void close_reply_tag(const reference& tag);
+/// Sends {Tag, Reply} to `to`; it arrives only if `to` has `tag` open.
+EMBER_RUNTIME_EXPORT void send_reply(const pid& to, const reference& tag, term reply);
+
 // [timers] ----------------------------------------------------------------
 
 /// Sends `message` to `to` after `delay`. O(1).
@@ -228,6 +252,8 @@ EMBER_RUNTIME_EXPORT void demonitor(const reference& ref, bool flush = false);
 /// Exit signals arrive as {'EXIT', From, Reason} messages when on (kill
 /// still kills). Returns the previous setting.
 EMBER_RUNTIME_EXPORT bool trap_exit(bool on);
+/// Whether exit signals arrive as messages now.
+EMBER_RUNTIME_EXPORT bool is_trapping_exits();
 
 /// Ends the running process with `reason`.
 [[noreturn]] EMBER_RUNTIME_EXPORT void exit(term reason);

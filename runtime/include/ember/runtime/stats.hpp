@@ -63,17 +63,27 @@ struct scheduler_stats {
 };
 
 enum class event_kind : std::uint8_t {
-    long_schedule, ///< a process ran past the runaway threshold without a checkpoint
+    long_schedule,      ///< a process ran past the runaway threshold without a checkpoint
+    long_message_queue, ///< a mailbox grew to node_options::long_message_queue
+    large_memory,       ///< a process grew to node_options::large_memory_bytes
+    restart_limit_near, ///< a supervisor restarted a child and has few restarts left in its period
 };
 EMBER_RUNTIME_EXPORT std::string_view event_kind_name(event_kind k) noexcept;
 
-/// Something the tools should show an operator.
+/// Something the tools should show an operator. `value` and `limit` by kind:
+///   long_schedule       ms it had run when noticed / the runaway threshold
+///   long_message_queue  messages queued / the threshold
+///   large_memory        bytes / the threshold
+///   restart_limit_near  restarts within the period / the intensity
+/// Queue and memory events fire once per crossing: again only after the
+/// figure fell below half the threshold.
 struct runtime_event {
     event_kind kind = event_kind::long_schedule;
-    pid id;
-    unsigned scheduler = 0;
-    std::uint64_t at_ms = 0;       ///< node uptime when it was noticed
-    std::uint64_t duration_ms = 0; ///< how long it had run when noticed
+    pid id;                   ///< the process (the supervisor for restart_limit_near)
+    unsigned scheduler = 0;   ///< long_schedule only
+    std::uint64_t at_ms = 0;  ///< node uptime when it was noticed
+    std::uint64_t value = 0;
+    std::uint64_t limit = 0;
 };
 
 /// Node-wide figures.
@@ -84,6 +94,10 @@ struct system_stats {
     std::size_t atom_count = 0;
     std::uint64_t uptime_ms = 0;
     unsigned schedulers = 0;
+    unsigned dirty_threads = 0;              ///< 0 until run_dirty was first used
+    std::uint64_t dirty_running = 0;         ///< dirty jobs running now
+    std::uint64_t dirty_queued = 0;          ///< dirty jobs waiting for a thread
+    std::uint64_t dirty_completed = 0;
 };
 
 } // namespace ember

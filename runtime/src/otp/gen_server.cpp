@@ -1,0 +1,328 @@
+// The gen_server loop: start handshake, dispatch of calls, casts, system
+// requests and other messages, and the ways a server ends.
+// Sections: [starting] [the loop] [system requests] [calling]
+
+#include "ember/runtime/gen_server.hpp"
+
+#include "ember/runtime/sys.hpp"
+#include "otp/request.hpp"
+
+namespace ember::gen_server {
+
+namespace {
+
+const atom gen_call("$gen_call");
+const atom gen_cast("$gen_cast");
+const atom system_atom("system");
+const atom ignore_atom("ignore");
+const atom already_started("already_started");
+
+// The outcome of a callback: what it returned, or, when it threw, a stop
+// with the exception as reason. A kill passes through: it ends the process.
+task<step> guarded(task<step> callback) {
+    term failure;
+    try {
+        co_return co_await callback;
+    } catch (const process_exit&) {
+        throw;
+    } catch (...) {
+        failure = ember::detail::current_exception_reason();
+    }
+    co_return stop(std::move(failure));
+}
+
+// Runs terminate, then ends the process with `reason` (or with what
+// terminate threw, as Erlang does).
+task<void> finish(server& s, term reason) {
+    try {
+        co_await s.terminate(reason);
+    } catch (const process_exit&) {
+        throw;
+    } catch (...) {
+        reason = ember::detail::current_exception_reason();
+    }
+    ember::exit(std::move(reason));
+}
+
+} // namespace
+
+task<step> server::handle_call(term request, from) {
+    co_return reply(term::tuple({atoms::error, term::tuple({atom("unknown_call"), std::move(request)})}));
+}
+
+void reply(const from& caller, term r) { send_reply(caller.caller, caller.tag, std::move(r)); }
+
+// [starting] --------------------------------------------------------------------
+
+namespace detail {
+
+namespace {
+term start_error(term reason) { return term::tuple({atoms::error, std::move(reason)}); }
+} // namespace
+
+void fail_start(const start_ack& ack, term reason) {
+    send_reply(ack.starter, ack.tag, start_error(reason));
+    // Unlinked first, so the starter hears the reason once, as a value.
+    if (ack.linked) unlink(ack.starter);
+    ember::exit(std::move(reason));
+}
+
+start_request begin_start(const start_options& o, bool link, const char* fallback_label) {
+    start_request r;
+    r.spawn.name = o.name;
+    r.spawn.prio = o.prio;
+    r.spawn.link = link;
+    r.spawn.label = o.label ? o.label : fallback_label;
+    r.tag = make_reference();
+    r.timeout = o.timeout;
+    return r;
+}
+
+task<expected<pid, term>> finish_start(expected<pid, spawn_error> spawned, start_request r) {
+    if (!spawned) {
+        if (spawned.error().code == spawn_errc::name_taken) {
+            const std::optional<pid> holder = whereis(r.spawn.name);
+            co_return unexpected(term::tuple({already_started, holder ? term::from_pid(*holder) : term(atoms::undefined)}));
+        }
+        co_return unexpected(term::tuple({atom("spawn_failed"), term::binary(spawned.error().message)}));
+    }
+    const pid child = *spawned;
+    const reference down = monitor(child);
+    const term tag = term::from_reference(r.tag), down_tag = term::from_reference(down);
+    open_reply_tag(r.tag);
+    const auto match = [&](const term& m) {
+        return m.is_tuple() && ((m.size() == 2 && m[0] == tag) || (m.size() == 5 && m[0] == term(atoms::DOWN) && m[1] == down_tag));
+    };
+    std::optional<term> answer;
+    if (r.timeout == infinity) answer = co_await receive(match);
+    else answer = co_await receive(match, r.timeout);
+    close_reply_tag(r.tag);
+    if (!answer) { // init took too long: the server goes, quietly
+        if (r.spawn.link) unlink(child);
+        ember::exit(child, atoms::kill);
+        demonitor(down, true);
+        co_return unexpected(term(atoms::timeout));
+    }
+    demonitor(down, true);
+    if (answer->size() == 5) {
+        // Died in init, killed from outside: a linked starter that traps
+        // exits also gets the 'EXIT'; take it, the reason is returned here.
+        const term reason = (*answer)[4];
+        if (r.spawn.link && is_trapping_exits()) {
+            const term from = term::from_pid(child);
+            co_await receive([&](const term& m) { return m.is_tuple() && m.size() == 3 && m[0] == term(atoms::EXIT) && m[1] == from; },
+                             std::chrono::seconds(5));
+        }
+        co_return unexpected(reason);
+    }
+    const term& result = (*answer)[1];
+    if (result == term(atoms::ok)) co_return child;
+    co_return unexpected(result.is_tuple() && result.size() == 2 ? result[1] : result);
+}
+
+namespace {
+process_task run_start(std::function<task<expected<pid, term>>()> start, pid report) {
+    expected<pid, term> started = co_await start();
+    send(report, started ? term::tuple({atoms::ok, term::from_pid(*started)}) : term::tuple({atoms::error, started.error()}));
+}
+} // namespace
+
+expected<pid, term> start_from_outside(node& n, std::function<task<expected<pid, term>>()> start) {
+    probe waiter(n);
+    const pid helper = n.spawn(&run_start, std::move(start), waiter.self());
+    waiter.monitor(helper);
+    // The helper answers, or dies (killed, or its start threw) and its DOWN says why.
+    const std::optional<term> answer = waiter.receive(std::chrono::hours(24 * 365));
+    if (!answer) return unexpected(term(atoms::timeout));
+    const term& a = *answer;
+    if (a.size() == 5) return unexpected(a[4]);
+    if (a[0] == term(atoms::ok)) return a[1].as_pid();
+    return unexpected(a[1]);
+}
+
+} // namespace detail
+
+// [the loop] ------------------------------------------------------------------------
+
+namespace {
+
+struct loop_state {
+    server& callbacks;
+    std::optional<pid> parent;
+    bool suspended = false;
+};
+
+bool from_parent_exit(const loop_state& ls, const term& m) {
+    return ls.parent && m.is_tuple() && m.size() == 3 && m[0] == term(atoms::EXIT) && m[1] == term::from_pid(*ls.parent);
+}
+
+bool is_system(const term& m) { return m.is_tuple() && m.size() == 3 && m[0] == term(system_atom); }
+
+task<void> handle_system(loop_state& ls, const otp::incoming& req);
+
+// One message. Returns while the server goes on; ends the process when it stops.
+task<void> dispatch(loop_state& ls, term m) {
+    server& s = ls.callbacks;
+    otp::incoming req;
+    if (otp::read_request(m, system_atom, req)) {
+        co_await handle_system(ls, req);
+        co_return;
+    }
+    if (from_parent_exit(ls, m)) co_await finish(s, m[2]); // does not return
+    step outcome;
+    std::optional<from> caller;
+    if (otp::read_request(m, gen_call, req)) {
+        caller = req.caller;
+        outcome = co_await guarded(s.handle_call(std::move(req.body), req.caller));
+    } else if (m.is_tuple() && m.size() == 2 && m[0] == term(gen_cast)) {
+        outcome = co_await guarded(s.handle_cast(m[1]));
+    } else {
+        outcome = co_await guarded(s.handle_info(std::move(m)));
+    }
+    if (outcome.what == step::kind::reply && !caller) // a reply from cast or info
+        outcome = stop(term::tuple({atom("bad_return"), atom("reply_outside_call")}));
+    if (outcome.what == step::kind::reply) reply(*caller, std::move(outcome.reply));
+    if (outcome.what != step::kind::stop) co_return;
+    if (outcome.has_reply && caller) {
+        // Erlang's order: terminate, then the reply, then the exit.
+        try {
+            co_await s.terminate(outcome.reason);
+        } catch (const process_exit&) {
+            throw;
+        } catch (...) {
+            outcome.reason = ember::detail::current_exception_reason();
+        }
+        reply(*caller, std::move(outcome.reply));
+        ember::exit(std::move(outcome.reason));
+    }
+    co_await finish(s, std::move(outcome.reason));
+}
+
+} // namespace
+
+task<void> detail::serve(server& s, start_ack ack) {
+    init_result started;
+    try {
+        started = co_await s.init();
+    } catch (const process_exit&) {
+        throw;
+    } catch (...) {
+        started = init_stop(ember::detail::current_exception_reason());
+    }
+    if (started.what == init_result::kind::ignore) {
+        send_reply(ack.starter, ack.tag, term::tuple({atoms::error, ignore_atom}));
+        if (ack.linked) unlink(ack.starter);
+        ember::exit(atoms::normal);
+    }
+    if (started.what == init_result::kind::stop) fail_start(ack, started.reason);
+    send_reply(ack.starter, ack.tag, atoms::ok);
+
+    loop_state ls{s, ack.linked ? std::optional<pid>(ack.starter) : std::nullopt};
+    for (;;) {
+        term m;
+        if (ls.suspended) m = co_await receive([&ls](const term& x) { return is_system(x) || from_parent_exit(ls, x); });
+        else m = co_await receive();
+        co_await dispatch(ls, std::move(m));
+    }
+}
+
+// [system requests] ------------------------------------------------------------------
+
+namespace {
+
+term refused(term why) { return term::tuple({atoms::error, std::move(why)}); }
+
+task<void> handle_system(loop_state& ls, const otp::incoming& req) {
+    server& s = ls.callbacks;
+    const term& r = req.body;
+    const auto tagged = [&r](atom name, std::size_t size) { return r.is_tuple() && r.size() == size && r[0] == term(name); };
+    if (r == term(sys::detail::get_state_request())) {
+        reply(req.caller, s.state_term());
+    } else if (tagged(atom("replace_state"), 2)) {
+        auto loaded = s.load_state(r[1]);
+        reply(req.caller, loaded ? term(atoms::ok) : refused(loaded.error()));
+    } else if (r == term(sys::detail::suspend_request())) {
+        ls.suspended = true;
+        ember::detail::show_suspended(true);
+        reply(req.caller, atoms::ok);
+    } else if (r == term(sys::detail::resume_request())) {
+        ls.suspended = false;
+        ember::detail::show_suspended(false);
+        reply(req.caller, atoms::ok);
+    } else if (tagged(atom("change_code"), 3)) {
+        if (!ls.suspended) {
+            reply(req.caller, refused(atom("not_suspended")));
+            co_return;
+        }
+        expected<void, term> changed = unexpected(term());
+        term failure;
+        try {
+            changed = co_await s.code_change(r[1], r[2]);
+        } catch (const process_exit&) {
+            throw;
+        } catch (...) {
+            failure = ember::detail::current_exception_reason();
+            changed = unexpected(failure);
+        }
+        reply(req.caller, changed ? term(atoms::ok) : refused(changed.error()));
+    } else if (tagged(atom("terminate"), 2)) {
+        reply(req.caller, atoms::ok);
+        co_await finish(s, r[1]);
+    } else {
+        reply(req.caller, refused(term::tuple({atom("unknown_system_request"), r})));
+    }
+}
+
+} // namespace
+
+// [calling] -------------------------------------------------------------------------
+
+task<expected<term, call_error>> call(server_ref to, term request, std::chrono::milliseconds timeout) {
+    return otp::request(gen_call, to, std::move(request), timeout);
+}
+
+expected<term, call_error> call(probe& via, server_ref to, term request, std::chrono::milliseconds timeout) {
+    return otp::request(via, gen_call, to, std::move(request), timeout);
+}
+
+void cast(server_ref to, term message) {
+    const std::optional<pid> target = to.id ? to.id : whereis(to.name);
+    if (target) send(*target, term::tuple({gen_cast, std::move(message)}));
+}
+
+void cast(probe& via, server_ref to, term message) {
+    const std::optional<pid> target = to.id ? to.id : via.whereis(to.name);
+    if (target) via.send(*target, term::tuple({gen_cast, std::move(message)}));
+}
+
+} // namespace ember::gen_server
+
+namespace ember::sys::detail {
+
+namespace {
+const atom system_atom("system");
+
+// A refusal ({error, Why}) becomes call_errc::refused.
+expected<term, call_error> refusal_as_error(expected<term, call_error> answer) {
+    if (answer && answer->is_tuple() && answer->size() == 2 && (*answer)[0] == term(atoms::error))
+        return unexpected(call_error{call_errc::refused, (*answer)[1]});
+    return answer;
+}
+} // namespace
+
+task<expected<term, call_error>> request(server_ref to, term request, std::chrono::milliseconds timeout) {
+    co_return refusal_as_error(co_await otp::request(system_atom, to, std::move(request), timeout));
+}
+
+expected<term, call_error> request(probe& via, server_ref to, term request, std::chrono::milliseconds timeout) {
+    return refusal_as_error(otp::request(via, system_atom, to, std::move(request), timeout));
+}
+
+term replace_state_request(term state) { return term::tuple({atom("replace_state"), std::move(state)}); }
+term change_code_request(term old_vsn, term extra) { return term::tuple({atom("change_code"), std::move(old_vsn), std::move(extra)}); }
+term terminate_request(term reason) { return term::tuple({atom("terminate"), std::move(reason)}); }
+atom suspend_request() { return atom("suspend"); }
+atom resume_request() { return atom("resume"); }
+atom get_state_request() { return atom("get_state"); }
+
+} // namespace ember::sys::detail
