@@ -142,6 +142,24 @@ std::string_view event_kind_name(event_kind k) noexcept {
 
 std::vector<runtime_event> node::events() const { return impl_->events(); }
 
+// A supervisor killed outright never withdraws its entry: liveness decides.
+std::optional<supervisor_stats> node::supervisor_info(const pid& p) const {
+    if (!is_alive(p)) return std::nullopt;
+    return impl_->supervision.find(p);
+}
+
+std::vector<pid> node::supervisors() const {
+    std::vector<pid> out = impl_->supervision.supervisors();
+    std::erase_if(out, [this](const pid& p) {
+        if (is_alive(p)) return false;
+        impl_->supervision.withdraw(p);
+        return true;
+    });
+    return out;
+}
+
+std::vector<application_stats> node::applications() const { return impl_->supervision.applications(); }
+
 
 std::string_view process_status_name(process_status s) noexcept {
     switch (s) {

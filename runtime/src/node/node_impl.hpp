@@ -14,6 +14,7 @@
 
 #include "ember/runtime/node.hpp"
 #include "dirty/dirty_pool.hpp"
+#include "otp/supervision_registry.hpp"
 #include "process/process.hpp"
 #include "process/process_table.hpp"
 #include "scheduler/scheduler.hpp"
@@ -53,6 +54,7 @@ public:
     node_options options;
     process_table table;
     timer_service timers;
+    supervision_registry supervision;
     std::atomic<bool> stopping{false};
 
     // [schedulers] ------------------------------------------------------------

@@ -34,6 +34,13 @@ bool handle(process* p, envelope* e) {
         p->messages_in.fetch_add(1, std::memory_order_relaxed);
         append_message(p, e);
         return true;
+    case envelope_kind::down:
+        // Demonitored meanwhile: dropped, as Erlang guarantees. Otherwise the
+        // monitor ends here.
+        if (!remove_monitor(p, relation::monitoring, e->payload[1])) break;
+        p->messages_in.fetch_add(1, std::memory_order_relaxed);
+        append_message(p, e);
+        return true;
     case envelope_kind::timeout:
         if (p->waiting_on && e->payload.as_integer() == static_cast<std::int64_t>(p->wait_token)) p->waiting_on->timed_out = true;
         break;

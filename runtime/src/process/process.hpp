@@ -42,6 +42,7 @@ enum class envelope_kind : std::uint8_t {
     demonitor,   // payload: the reference
     timeout,     // a receive timer fired: payload is the wait token
     reply,       // {Tag, Reply}: kept only while the receiver has Tag open
+    down,        // a DOWN message: kept only while the receiver still monitors
 };
 
 /// One message or signal in flight. Pooled per thread (envelope_pool.cpp).

@@ -123,7 +123,7 @@ void signal_exit(process* p, const term& reason) {
             n.deliver(r.index, r.serial, new_envelope(envelope_kind::exit_linked, link_reason, p->index, me.serial));
             break;
         case relation::monitored_by:
-            n.deliver(r.index, r.serial, new_envelope(envelope_kind::message, down_message(r.ref, me, reason)));
+            n.deliver(r.index, r.serial, new_envelope(envelope_kind::down, down_message(r.ref, me, reason)));
             break;
         case relation::monitoring:
             n.deliver(r.index, r.serial, new_envelope(envelope_kind::demonitor, r.ref, p->index, me.serial));

@@ -55,7 +55,10 @@ task<std::invoke_result_t<F&>> run_dirty(F fn) {
             }
         },
         tag);
-    co_await receive([tag_term](const term& m) { return detail::is_dirty_done(m, tag_term); });
+    // Named, not a temporary in the co_await: GCC 12 destroys a temporary
+    // lambda's by-value captures twice there.
+    const auto done = [&tag_term](const term& m) { return detail::is_dirty_done(m, tag_term); };
+    co_await receive(done);
     close_reply_tag(tag);
     co_return outcome->take();
 }

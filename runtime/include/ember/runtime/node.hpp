@@ -171,6 +171,13 @@ public:
     /// while the node keeps running.
     EMBER_RUNTIME_EXPORT void for_each_process(const std::function<void(const process_stats&)>& visit) const;
     EMBER_RUNTIME_EXPORT std::optional<process_details> process_info(const pid& p) const;
+    /// A live supervisor's children and restart history, as it last
+    /// published them; nullopt when `p` is no live supervisor.
+    EMBER_RUNTIME_EXPORT std::optional<supervisor_stats> supervisor_info(const pid& p) const;
+    /// Every live supervisor.
+    EMBER_RUNTIME_EXPORT std::vector<pid> supervisors() const;
+    /// Applications started on this node (application.hpp), running or ended.
+    EMBER_RUNTIME_EXPORT std::vector<application_stats> applications() const;
     /// Recent events (long_schedule, ...), oldest first, at most 1024.
     EMBER_RUNTIME_EXPORT std::vector<runtime_event> events() const;
 

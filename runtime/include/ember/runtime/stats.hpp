@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -84,6 +85,43 @@ struct runtime_event {
     std::uint64_t at_ms = 0;  ///< node uptime when it was noticed
     std::uint64_t value = 0;
     std::uint64_t limit = 0;
+};
+
+/// One child of a supervisor, as the tools show it.
+struct child_stats {
+    atom id;
+    std::optional<pid> process;           ///< nullopt while it is not running
+    atom type = atoms::undefined;          ///< worker | supervisor
+    atom restart = atoms::undefined;       ///< permanent | transient | temporary
+};
+
+/// One restart a supervisor made.
+struct restart_record {
+    std::uint64_t at_ms = 0;  ///< node uptime
+    atom child;
+    pid old_process;          ///< the process that exited
+    term reason;              ///< why it exited
+};
+
+/// A supervisor as the tools show it: published by the supervisor on every
+/// change, read without talking to it (so a busy or suspended supervisor
+/// still shows).
+struct supervisor_stats {
+    pid id;
+    atom strategy = atoms::undefined;        ///< one_for_one | one_for_all | rest_for_one | simple_one_for_one
+    unsigned intensity = 0;
+    std::uint64_t period_ms = 0;
+    std::vector<child_stats> children;       ///< in start order
+    std::vector<restart_record> restarts;    ///< the last 32, oldest first
+    std::uint64_t restarts_total = 0;
+};
+
+/// A running (or ended) application: a named top-level supervisor.
+struct application_stats {
+    atom name;
+    pid supervisor;
+    bool running = false;
+    term exit_reason;                        ///< why it ended, when it did
 };
 
 /// Node-wide figures.

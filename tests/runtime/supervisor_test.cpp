@@ -1,0 +1,325 @@
+// Supervisors: strategies, intensity, restart types, shutdown, calls,
+// nesting, dynamic children, what they publish, and applications; at 1, 2
+// and 4 schedulers.
+#include "runtime_fixture.hpp"
+
+#include "ember/runtime/application.hpp"
+#include "ember/runtime/supervisor.hpp"
+#include "ember/runtime/sys.hpp"
+
+#include <thread>
+
+namespace ember::testing {
+namespace {
+
+namespace gs = gen_server;
+namespace sup = supervisor;
+using namespace std::chrono_literals;
+
+// Tells `observer` {started, Id} and {stopped, Id, Reason}; traps exits, so
+// a supervisor's shutdown runs its terminate.
+class member : public gs::server {
+public:
+    member(pid observer, atom id, term behaviour = atoms::undefined) : observer_(observer), id_(id), behaviour_(std::move(behaviour)) {}
+    task<gs::init_result> init() override {
+        if (behaviour_ == term(atom("fail_init"))) co_return gs::init_stop(atom("cannot_start"));
+        trap_exit(behaviour_ != term(atom("no_trap")));
+        send(observer_, term::tuple({atom("started"), id_}));
+        co_return gs::init_ok();
+    }
+    task<gs::step> handle_call(term req, gs::from) override {
+        if (req == term(atom("pid"))) co_return gs::reply(term::from_pid(self()));
+        co_return gs::stop_and_reply(req, atoms::ok); // stop with the request as reason
+    }
+    task<gs::step> handle_info(term m) override { co_return gs::stop(m[2]); }
+    task<void> terminate(term reason) override {
+        send(observer_, term::tuple({atom("stopped"), id_, reason}));
+        co_return;
+    }
+
+private:
+    pid observer_;
+    atom id_;
+    term behaviour_;
+};
+
+class supervisors : public runtime_test {
+protected:
+    sup::child_spec child(const char* id, term behaviour = atoms::undefined) {
+        return sup::worker<member>(atom(id), me.self(), atom(id), behaviour);
+    }
+    pid start(sup::spec s) {
+        auto p = sup::start(n, std::move(s));
+        EXPECT_TRUE(p.has_value()) << (p ? "" : to_string(p.error()));
+        return p ? *p : pid{};
+    }
+    /// The next n messages, printed and joined by spaces.
+    std::string next_n(int count) {
+        std::string out;
+        for (int i = 0; i < count; ++i) out += (i ? " " : "") + to_string(next());
+        return out;
+    }
+    term call(pid to, term req) {
+        auto r = gs::call(me, to, std::move(req));
+        EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
+        return r ? *r : term();
+    }
+    /// Asks the supervisor (a call, so any restart it is making is done).
+    pid child_pid(pid s, const char* id) {
+        const term children = call(s, atom("which_children"));
+        for (const term& c : children.elements())
+            if (c[0] == term(atom(id)) && c[1].is_pid()) return c[1].as_pid();
+        return {};
+    }
+    /// Kills a child and waits until it is down.
+    void kill_child(pid s, const char* id) {
+        pid c = child_pid(s, id);
+        reference r = me.monitor(c);
+        n.exit(c, atoms::kill);
+        me.receive([&](const term& m) { return m.size() == 5 && m[1] == term::from_reference(r); }, 5000ms);
+    }
+    sup::spec three(sup::strategy how, unsigned intensity = 5) {
+        return {{how, intensity, 5000ms}, {child("a"), child("b"), child("c")}};
+    }
+};
+EMBER_RUNTIME_TEST_SUITE(supervisors);
+
+TEST_P(supervisors, children_start_in_order) {
+    start(three(sup::strategy::one_for_one));
+    EXPECT_EQ(next_n(3), "{started,a} {started,b} {started,c}");
+}
+
+TEST_P(supervisors, one_for_one_restarts_only_the_child_that_died) {
+    pid s = start(three(sup::strategy::one_for_one));
+    next_n(3);
+    pid a = child_pid(s, "a"), c = child_pid(s, "c");
+    kill_child(s, "b");
+    EXPECT_EQ(next_n(1), "{started,b}");
+    expect_silence();
+    EXPECT_EQ(child_pid(s, "a"), a);
+    EXPECT_EQ(child_pid(s, "c"), c);
+}
+
+TEST_P(supervisors, one_for_all_stops_the_others_in_reverse_and_restarts_all_in_order) {
+    pid s = start(three(sup::strategy::one_for_all));
+    next_n(3);
+    kill_child(s, "b");
+    EXPECT_EQ(next_n(5), "{stopped,c,shutdown} {stopped,a,shutdown} {started,a} {started,b} {started,c}");
+}
+
+TEST_P(supervisors, rest_for_one_restarts_the_child_and_those_after_it) {
+    pid s = start(three(sup::strategy::rest_for_one));
+    next_n(3);
+    pid a = child_pid(s, "a");
+    kill_child(s, "b");
+    EXPECT_EQ(next_n(3), "{stopped,c,shutdown} {started,b} {started,c}");
+    EXPECT_EQ(child_pid(s, "a"), a);
+}
+
+TEST_P(supervisors, too_many_restarts_make_the_supervisor_give_up) {
+    pid s = start(three(sup::strategy::one_for_one, 2));
+    next_n(3);
+    me.monitor(s);
+    kill_child(s, "a");
+    EXPECT_EQ(next_n(1), "{started,a}");
+    kill_child(s, "a");
+    EXPECT_EQ(next_n(1), "{started,a}");
+    kill_child(s, "a"); // the third within the period: more than 2
+    EXPECT_EQ(next_n(2), "{stopped,c,shutdown} {stopped,b,shutdown}");
+    EXPECT_EQ(next_down_reason(), term(atoms::shutdown));
+    // The second restart left none to spare: an event said so.
+    int near = 0;
+    for (const runtime_event& e : n.events())
+        if (e.kind == event_kind::restart_limit_near && e.id == s) {
+            ++near;
+            EXPECT_EQ(e.limit, 2u);
+        }
+    EXPECT_GE(near, 1);
+}
+
+TEST_P(supervisors, restart_types_decide_who_comes_back) {
+    sup::child_spec perm = child("perm"), trans = child("trans"), temp = child("temp");
+    trans.restart_type = sup::restart::transient;
+    temp.restart_type = sup::restart::temporary;
+    pid s = start({{sup::strategy::one_for_one, 10, 5000ms}, {perm, trans, temp}});
+    next_n(3);
+    // Each stops through a call whose request is its exit reason.
+    call(child_pid(s, "trans"), atoms::normal);
+    EXPECT_EQ(next_n(1), "{stopped,trans,normal}");
+    call(child_pid(s, "temp"), atom("crash"));
+    EXPECT_EQ(next_n(1), "{stopped,temp,crash}");
+    call(child_pid(s, "perm"), atoms::normal);
+    EXPECT_EQ(next_n(2), "{stopped,perm,normal} {started,perm}");
+    expect_silence();
+    // trans stays listed (down); temp is forgotten.
+    EXPECT_EQ(to_string(call(s, atom("count_children"))), "[{specs,2},{active,1},{supervisors,0},{workers,2}]");
+}
+
+TEST_P(supervisors, a_transient_child_that_crashes_is_restarted) {
+    sup::child_spec trans = child("trans");
+    trans.restart_type = sup::restart::transient;
+    pid s = start({{sup::strategy::one_for_one, 10, 5000ms}, {trans}});
+    next_n(1);
+    call(child_pid(s, "trans"), atom("crash"));
+    EXPECT_EQ(next_n(2), "{stopped,trans,crash} {started,trans}");
+}
+
+// Traps exits and ignores every message, the supervisor's shutdown included.
+process_task stubborn_process() {
+    trap_exit(true);
+    for (;;) co_await receive();
+}
+
+TEST_P(supervisors, a_child_that_ignores_shutdown_is_killed_after_its_timeout) {
+    sup::child_spec stubborn = sup::process_child(atom("stubborn"), &stubborn_process);
+    stubborn.stop = sup::shutdown::after(30ms);
+    sup::child_spec brutal = child("brutal");
+    brutal.stop = sup::shutdown::brutal_kill();
+    pid s = start({{sup::strategy::one_for_one, 1, 5000ms}, {stubborn, brutal}});
+    next_n(1);
+    pid a = child_pid(s, "stubborn"), b = child_pid(s, "brutal");
+    me.monitor(b);
+    me.monitor(a);
+    ASSERT_TRUE(sys::terminate(me, s, atoms::shutdown).has_value());
+    // Reverse order: brutal is killed at once (no terminate), then stubborn
+    // gets shutdown, ignores it and is killed 30 ms later.
+    EXPECT_EQ(next_down_reason(), term(atoms::killed));
+    EXPECT_EQ(next_down_reason(), term(atoms::killed));
+}
+
+TEST_P(supervisors, stopping_a_supervisor_stops_its_children_in_reverse_order) {
+    pid s = start(three(sup::strategy::one_for_one));
+    next_n(3);
+    me.monitor(s);
+    ASSERT_TRUE(sys::terminate(me, s, atoms::shutdown).has_value());
+    EXPECT_EQ(next_n(3), "{stopped,c,shutdown} {stopped,b,shutdown} {stopped,a,shutdown}");
+    EXPECT_EQ(next_down_reason(), term(atoms::shutdown));
+}
+
+TEST_P(supervisors, which_children_and_count_children) {
+    pid s = start(three(sup::strategy::one_for_one));
+    next_n(3);
+    const std::string a = to_string(term::from_pid(child_pid(s, "a"))), b = to_string(term::from_pid(child_pid(s, "b"))),
+                      c = to_string(term::from_pid(child_pid(s, "c")));
+    EXPECT_EQ(to_string(call(s, atom("which_children"))), "[{a," + a + ",worker,[]},{b," + b + ",worker,[]},{c," + c + ",worker,[]}]");
+    EXPECT_EQ(to_string(call(s, atom("count_children"))), "[{specs,3},{active,3},{supervisors,0},{workers,3}]");
+}
+
+TEST_P(supervisors, terminate_restart_and_delete_a_child) {
+    pid s = start(three(sup::strategy::one_for_one));
+    next_n(3);
+    EXPECT_EQ(to_string(call(s, t("{terminate_child,b}"))), "ok");
+    EXPECT_EQ(next_n(1), "{stopped,b,shutdown}");
+    expect_silence(); // a terminated child stays down
+    EXPECT_EQ(to_string(call(s, t("{delete_child,a}"))), "{error,running}");
+    EXPECT_EQ(to_string(call(s, t("{restart_child,zz}"))), "{error,not_found}");
+    term restarted = call(s, t("{restart_child,b}"));
+    EXPECT_EQ(restarted[0], term(atoms::ok));
+    EXPECT_EQ(next_n(1), "{started,b}");
+    call(s, t("{terminate_child,b}"));
+    next_n(1);
+    EXPECT_EQ(to_string(call(s, t("{delete_child,b}"))), "ok");
+    EXPECT_EQ(to_string(call(s, atom("count_children"))), "[{specs,2},{active,2},{supervisors,0},{workers,2}]");
+}
+
+TEST_P(supervisors, a_child_that_fails_to_start_fails_the_supervisor_start) {
+    auto r = sup::start(n, {{sup::strategy::one_for_one, 1, 5000ms}, {child("a"), child("b", atom("fail_init")), child("c")}});
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(to_string(r.error()), "{shutdown,{failed_to_start_child,b,cannot_start}}");
+    EXPECT_EQ(next_n(2), "{started,a} {stopped,a,shutdown}");
+}
+
+TEST_P(supervisors, bad_specs_are_refused_with_a_reason) {
+    auto dup = sup::start(n, {{sup::strategy::one_for_one, 1, 5000ms}, {child("a"), child("a")}});
+    EXPECT_EQ(to_string(dup.error()), "{bad_spec,duplicate_child_id,a}");
+    auto simple = sup::start(n, {{sup::strategy::simple_one_for_one, 1, 5000ms}, {}});
+    EXPECT_EQ(to_string(simple.error()), "{bad_spec,simple_one_for_one_needs_one_template,undefined}");
+}
+
+TEST_P(supervisors, nested_trees_restart_inside_and_show_to_the_tools) {
+    sup::spec inner{{sup::strategy::one_for_one, 3, 5000ms}, {child("leaf")}};
+    pid top = start({{sup::strategy::one_for_one, 3, 5000ms}, {child("a"), sup::supervisor_child(atom("inner"), inner)}});
+    next_n(2);
+    pid in = child_pid(top, "inner");
+    ASSERT_TRUE(n.supervisor_info(in).has_value());
+    EXPECT_EQ(n.supervisor_info(top)->children[1].type, atom("supervisor"));
+    pid leaf = child_pid(in, "leaf");
+    kill_child(in, "leaf");
+    EXPECT_EQ(next_n(1), "{started,leaf}");
+    // The inner supervisor restarted it; the top one saw nothing.
+    EXPECT_EQ(child_pid(top, "inner"), in);
+    auto info = n.supervisor_info(in);
+    ASSERT_EQ(info->restarts.size(), 1u);
+    EXPECT_EQ(info->restarts[0].child, atom("leaf"));
+    EXPECT_EQ(info->restarts[0].old_process, leaf);
+    EXPECT_EQ(info->restarts[0].reason, term(atoms::killed));
+    EXPECT_EQ(n.supervisor_info(top)->restarts_total, 0u);
+}
+
+// A dynamic child: reports its args and waits.
+process_task dynamic_child(pid observer, term args) {
+    send(observer, term::tuple({atom("dynamic"), args}));
+    co_await receive([](const term&) { return false; });
+}
+
+TEST_P(supervisors, simple_one_for_one_starts_children_with_their_args_and_restarts_them_with_the_same) {
+    sup::child_spec tmpl;
+    tmpl.id = atom("worker");
+    tmpl.start = [observer = me.self()](term args) { return sup::detail::spawn_linked(&dynamic_child, observer, args); };
+    pid s = start({{sup::strategy::simple_one_for_one, 5, 5000ms}, {tmpl}});
+    EXPECT_EQ(to_string(call(s, t("{start_child,one}"))).substr(0, 4), "{ok,");
+    term second = call(s, t("{start_child,two}"));
+    EXPECT_EQ(next_n(2), "{dynamic,one} {dynamic,two}");
+    pid two = second[1].as_pid();
+    reference r = me.monitor(two);
+    (void)r;
+    n.exit(two, atoms::kill);
+    next_down_reason();
+    EXPECT_EQ(next_n(1), "{dynamic,two}"); // restarted with its own args
+    EXPECT_EQ(to_string(call(s, atom("count_children"))), "[{specs,2},{active,2},{supervisors,0},{workers,2}]");
+    pid two_again = n.supervisor_info(s)->children[1].process.value();
+    EXPECT_EQ(to_string(call(s, term::tuple({atom("terminate_child"), term::from_pid(two_again)}))), "ok");
+    EXPECT_EQ(to_string(call(s, atom("count_children"))), "[{specs,1},{active,1},{supervisors,0},{workers,1}]");
+}
+
+TEST_P(supervisors, a_supervisor_answers_sys_requests) {
+    pid s = start(three(sup::strategy::rest_for_one));
+    next_n(3);
+    term state = *sys::get_state(me, s);
+    EXPECT_EQ(to_string(*state.find(atom("strategy"))), "rest_for_one");
+    EXPECT_EQ(n.process_info(s)->stats.initial_call, "supervisor");
+}
+
+TEST_P(supervisors, applications_are_listed_and_stop_in_order) {
+    auto top = application::start(n, atom("shop"), three(sup::strategy::one_for_one));
+    ASSERT_TRUE(top.has_value());
+    next_n(3);
+    auto again = application::start(n, atom("shop"), three(sup::strategy::one_for_one));
+    EXPECT_EQ(to_string(again.error()), "{already_started,shop}");
+    auto apps = n.applications();
+    ASSERT_EQ(apps.size(), 1u);
+    EXPECT_EQ(apps[0].name, atom("shop"));
+    EXPECT_EQ(apps[0].supervisor, *top);
+    EXPECT_TRUE(apps[0].running);
+    ASSERT_TRUE(application::stop(n, atom("shop")).has_value());
+    EXPECT_EQ(next_n(3), "{stopped,c,shutdown} {stopped,b,shutdown} {stopped,a,shutdown}");
+    EXPECT_FALSE(n.applications()[0].running);
+    EXPECT_FALSE(n.is_alive(*top));
+    EXPECT_EQ(to_string(application::stop(n, atom("shop")).error()), "not_running");
+}
+
+TEST_P(supervisors, an_application_whose_tree_gives_up_is_marked_ended) {
+    auto top = application::start(n, atom("fragile"), {{sup::strategy::one_for_one, 0, 5000ms}, {child("a")}});
+    ASSERT_TRUE(top.has_value());
+    next_n(1);
+    me.monitor(*top);
+    kill_child(*top, "a");
+    EXPECT_EQ(next_down_reason(), term(atoms::shutdown));
+    // The master notes it a moment after the supervisor's exit.
+    for (int i = 0; i < 500 && n.applications()[0].running; ++i) std::this_thread::sleep_for(1ms);
+    EXPECT_FALSE(n.applications()[0].running);
+    EXPECT_EQ(n.applications()[0].exit_reason, term(atoms::shutdown));
+}
+
+} // namespace
+} // namespace ember::testing
