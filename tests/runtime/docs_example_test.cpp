@@ -1,6 +1,9 @@
-// The example at the top of docs/runtime.md, kept compiling and correct.
+// The examples at the top of docs/runtime.md and docs/otp.md, kept
+// compiling and correct.
 #include <gtest/gtest.h>
 
+#include "ember/runtime/application.hpp"
+#include "ember/runtime/gen_server.hpp"
 #include "ember/runtime/node.hpp"
 #include "ember/term/convert.hpp"
 #include "ember/term/print.hpp"
@@ -32,6 +35,37 @@ TEST(docs_example, counter_answers_42) {
     ASSERT_TRUE(reply);
     EXPECT_EQ(to_string(*reply), "{ok,42}");
     EXPECT_EQ(n.whereis(atom("counter")), c);
+}
+
+// --- begin docs/otp.md example ---
+namespace gs = ember::gen_server;
+namespace sup = ember::supervisor;
+
+class counter_server : public gs::stateful_server<std::int64_t> {
+public:
+    explicit counter_server(std::int64_t start) { state = start; }
+    task<gs::step> handle_call(term request, gs::from caller) override {
+        if (request == term(atom("next"))) co_return gs::reply(to_term(++state));
+        co_return co_await gs::server::handle_call(request, caller);
+    }
+    task<gs::step> handle_cast(term message) override {
+        if (message.is_integer()) state += message.as_integer();
+        co_return gs::noreply();
+    }
+};
+// --- end ---
+
+TEST(docs_example, otp_counter_in_an_application_answers_42) {
+    node n({.schedulers = 2});
+    sup::spec tree{.flags = {.strategy = sup::strategy::one_for_one, .intensity = 3},
+                   .children = {sup::worker<counter_server>(atom("counter"), std::int64_t{41})}};
+    pid top = application::start(n, atom("demo"), tree).value();
+    probe me(n);
+    term children = gs::call(me, top, atom("which_children")).value();
+    pid c = children[0][1].as_pid();
+    EXPECT_EQ(gs::call(me, c, atom("next")).value(), term::integer(42));
+    EXPECT_EQ(to_string(gs::call(me, c, atom("what")).value()), "{error,{unknown_call,what}}");
+    EXPECT_TRUE(application::stop(n, atom("demo")).has_value());
 }
 
 } // namespace
