@@ -26,6 +26,7 @@
 #include <string>
 #include <thread>
 
+#include "ember/runtime/gen_server.hpp"
 #include "ember/runtime/node.hpp"
 
 using namespace ember;
@@ -114,6 +115,30 @@ figures bench_spawn(unsigned schedulers) {
     const spawn_run cold = spawn_once(n, me, count);
     const spawn_run warm = spawn_once(n, me, count);
     return {"spawn", schedulers, {{"spawn_per_s", cold.per_s}, {"spawn_warm_per_s", warm.per_s}, {"bytes_per_process", cold.bytes_per_process}}};
+}
+
+// ---- call: gen_server:call round trips -------------------------------------------
+
+class bench_server : public gen_server::server {
+public:
+    task<gen_server::step> handle_call(term request, gen_server::from) override { co_return gen_server::reply(std::move(request)); }
+};
+
+process_task caller(pid report, pid server, int rounds) {
+    for (int i = 0; i < rounds; ++i) (void)co_await gen_server::call(server, atoms::ok);
+    send(report, atoms::ok);
+}
+
+figures bench_call(unsigned schedulers) {
+    node n({.schedulers = schedulers});
+    probe me(n);
+    const int rounds = 1'000'000;
+    const pid server = gen_server::start<bench_server>(n).value();
+    const auto t0 = clock_type::now();
+    n.spawn(caller, me.self(), server, rounds);
+    me.receive(600s);
+    const double elapsed = seconds_since(t0);
+    return {"call", schedulers, {{"ns_per_call", elapsed * 1e9 / rounds}}};
 }
 
 // ---- pingpong -----------------------------------------------------------------
@@ -282,6 +307,7 @@ int main(int argc, char** argv) {
     figures f;
     if (workload == "spawn") f = bench_spawn(schedulers);
     else if (workload == "pingpong") f = bench_pingpong(schedulers);
+    else if (workload == "call") f = bench_call(schedulers);
     else if (workload == "ring") f = bench_ring(schedulers);
     else if (workload == "fanin") f = bench_fanin(schedulers);
     else if (workload == "idle") f = bench_idle(schedulers);
@@ -289,7 +315,7 @@ int main(int argc, char** argv) {
         ticker_lateness(schedulers, 0).print(json);
         f = ticker_lateness(schedulers, 2);
     } else {
-        std::fprintf(stderr, "usage: ember-bench spawn|pingpong|ring|fanin|idle|runaway [--schedulers N] [--json]\n");
+        std::fprintf(stderr, "usage: ember-bench spawn|pingpong|call|ring|fanin|idle|runaway [--schedulers N] [--json]\n");
         return 2;
     }
     f.print(json);

@@ -2,7 +2,9 @@
 %% Run by scripts/bench as
 %%   erl +S N -noshell +P 2000000 -pa DIR -eval 'ember_bench:main(spawn)' -s init stop
 -module(ember_bench).
+-behaviour(gen_server).
 -export([main/1]).
+-export([init/1, handle_call/3, handle_cast/2]).
 
 main(Workload) ->
     Schedulers = erlang:system_info(schedulers_online),
@@ -27,6 +29,15 @@ run(pingpong) ->
     spawn(fun() -> ping(Pong, Rounds), Self ! done end),
     receive done -> ok end,
     [{ns_per_roundtrip, seconds(T0) * 1.0e9 / Rounds}];
+%% ---- call: 1M gen_server:call round trips (this module is the server)
+run(call) ->
+    Rounds = 1000000,
+    {ok, Server} = gen_server:start(?MODULE, [], []),
+    Self = self(),
+    T0 = now_s(),
+    spawn(fun() -> call_loop(Server, Rounds), Self ! done end),
+    receive done -> ok end,
+    [{ns_per_call, seconds(T0) * 1.0e9 / Rounds}];
 %% ---- ring: 10k processes, 1M hops
 run(ring) ->
     Size = 10000, Hops = 1000000, Self = self(),
@@ -140,3 +151,10 @@ sink(0) -> ok;
 sink(N) -> receive _ -> sink(N - 1) end.
 send_n(_, 0) -> ok;
 send_n(To, N) -> To ! ok, send_n(To, N - 1).
+
+call_loop(_, 0) -> ok;
+call_loop(Server, N) -> ok = gen_server:call(Server, ok), call_loop(Server, N - 1).
+
+init([]) -> {ok, nostate}.
+handle_call(Request, _From, State) -> {reply, Request, State}.
+handle_cast(_Message, State) -> {noreply, State}.
