@@ -55,16 +55,17 @@ std::uint64_t timer_service::start(std::int64_t delay_ms, std::uint32_t index, s
         ++e.generation;
         place_locked(slot_entry);
         ++pending_;
-        auto next = next_deadline_locked();
-        earliest = next && *next == deadline;
+        earliest = deadline < sleeping_until_;
     }
-    if (earliest) wake_.notify_one(); // the thread may sleep until a later deadline
+    if (earliest) wake_.notify_one(); // the thread sleeps until a later deadline
     return (std::uint64_t{entries_[slot_entry].generation} << 32) | slot_entry;
 }
 
 void timer_service::place_locked(std::uint32_t slot_entry) {
     const std::int64_t ms = std::max(entries_[slot_entry].deadline / slot_ns, processed_ms_ + 1);
     const std::size_t slot = static_cast<std::size_t>(ms) % slot_count;
+    entries_[slot_entry].slot = static_cast<std::uint16_t>(slot);
+    entries_[slot_entry].slot_pos = static_cast<std::uint32_t>(slots_[slot].size());
     slots_[slot].push_back(slot_entry);
     occupied_[slot / 64] |= std::uint64_t{1} << (slot % 64);
 }
@@ -76,9 +77,18 @@ bool timer_service::cancel(std::uint64_t id) {
     if (slot_entry >= entries_.size()) return false;
     entry& e = entries_[slot_entry];
     if (!e.pending || e.generation != generation) return false;
-    e.pending = false; // the wheel drops it when it reaches its slot
+    // Out of its slot now: cancelled timers (every call that got its reply)
+    // would otherwise pile up until the wheel reaches them.
+    auto& list = slots_[e.slot];
+    const std::uint32_t moved = list.back();
+    list[e.slot_pos] = moved;
+    entries_[moved].slot_pos = e.slot_pos;
+    list.pop_back();
+    if (list.empty()) occupied_[e.slot / 64] &= ~(std::uint64_t{1} << (e.slot % 64));
+    e.pending = false;
     e.payload = term();
     --pending_;
+    free_entries_.push_back(slot_entry);
     return true;
 }
 
@@ -131,6 +141,7 @@ void timer_service::collect_due_locked(std::int64_t now, std::vector<due>& out) 
                 --pending_;
                 free_entries_.push_back(i);
             } else {
+                e.slot_pos = static_cast<std::uint32_t>(keep);
                 list[keep++] = i;
             }
         }
@@ -159,8 +170,10 @@ void timer_service::run() {
             continue;
         }
         auto next = next_deadline_locked();
+        sleeping_until_ = next ? *next : std::numeric_limits<std::int64_t>::max();
         if (!next) wake_.wait(lock);
         else wake_.wait_until(lock, epoch_ + std::chrono::nanoseconds(*next));
+        sleeping_until_ = 0;
     }
 }
 

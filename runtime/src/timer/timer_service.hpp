@@ -61,6 +61,8 @@ private:
         std::uint32_t serial = 0;
         envelope_kind kind = envelope_kind::message;
         bool pending = false;
+        std::uint16_t slot = 0;     // where it waits, so a cancel can take
+        std::uint32_t slot_pos = 0; // it out at once (a call's timer nearly always is)
         term payload;
     };
     struct due {
@@ -88,6 +90,9 @@ private:
     std::array<std::uint64_t, slot_count / 64> occupied_{};
     std::int64_t processed_ms_ = -1; // every slot up to this millisecond is done
     std::size_t pending_ = 0;
+    // The deadline the thread sleeps until (INT64_MAX: no deadline; 0:
+    // awake): a new timer wakes it only when it is due before that.
+    std::int64_t sleeping_until_ = 0;
     bool stopping_ = false;
     std::thread thread_;
 };
