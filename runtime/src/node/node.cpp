@@ -6,6 +6,7 @@
 #include "node/node_impl.hpp"
 #include "process/signals.hpp"
 #include "sys/fast_clock.hpp"
+#include "sys/futex.hpp"
 
 namespace ember {
 
@@ -299,10 +300,11 @@ std::optional<term> probe::receive_matching(match_fn match, const void* context,
         if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
         process_->probe_wake.store(0, std::memory_order_relaxed);
         if (!try_park(process_)) continue; // something arrived meanwhile
-        // Sleep until woken or the deadline, in short steps (an atomic wait
-        // has no timeout), then un-park: the next turn drains and scans.
-        while (process_->probe_wake.load(std::memory_order_acquire) == 0 && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(std::chrono::microseconds(50));
+        // Sleep until woken or the deadline, then un-park: the next turn
+        // drains and scans.
+        for (auto now = std::chrono::steady_clock::now(); process_->probe_wake.load(std::memory_order_acquire) == 0 && now < deadline;
+             now = std::chrono::steady_clock::now())
+            futex_wait_for(process_->probe_wake, 0, deadline - now);
         std::uint64_t parked = inbox::tag_of(process_->current_serial()) | inbox::parked;
         process_->inbox.compare_exchange_strong(parked, inbox::tag_of(process_->current_serial()) | inbox::empty);
     }

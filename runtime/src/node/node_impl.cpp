@@ -3,6 +3,7 @@
 #include "node/node_impl.hpp"
 #include "process/signals.hpp"
 #include "sys/fast_clock.hpp"
+#include "sys/futex.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -378,7 +379,7 @@ bool node_impl::deliver(const pid& to, envelope* e) {
 void node_impl::wake(process* p) {
     if (p->external.load(std::memory_order_relaxed)) {
         p->probe_wake.store(1, std::memory_order_release);
-        p->probe_wake.notify_one();
+        futex_wake_one(p->probe_wake);
         return;
     }
     schedule(p);
