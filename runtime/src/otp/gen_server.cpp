@@ -31,9 +31,10 @@ task<step> guarded(task<step> callback) {
     co_return stop(std::move(failure));
 }
 
-// Runs terminate, then ends the process with `reason` (or with what
-// terminate threw, as Erlang does).
-task<void> finish(server& s, term reason) {
+// Runs terminate, answers `caller` if there is one (Erlang's order:
+// terminate, then the reply), then ends the process with `reason`, or with
+// what terminate threw, as Erlang does.
+task<void> finish(server& s, term reason, std::optional<std::pair<from, term>> answer = std::nullopt) {
     try {
         co_await s.terminate(reason);
     } catch (const process_exit&) {
@@ -41,6 +42,7 @@ task<void> finish(server& s, term reason) {
     } catch (...) {
         reason = ember::detail::current_exception_reason();
     }
+    if (answer) reply(answer->first, std::move(answer->second));
     ember::exit(std::move(reason));
 }
 
@@ -183,19 +185,9 @@ task<void> dispatch(loop_state& ls, term m) {
         outcome = stop(term::tuple({atom("bad_return"), atom("reply_outside_call")}));
     if (outcome.what == step::kind::reply) reply(*caller, std::move(outcome.reply));
     if (outcome.what != step::kind::stop) co_return;
-    if (outcome.has_reply && caller) {
-        // Erlang's order: terminate, then the reply, then the exit.
-        try {
-            co_await s.terminate(outcome.reason);
-        } catch (const process_exit&) {
-            throw;
-        } catch (...) {
-            outcome.reason = ember::detail::current_exception_reason();
-        }
-        reply(*caller, std::move(outcome.reply));
-        ember::exit(std::move(outcome.reason));
-    }
-    co_await finish(s, std::move(outcome.reason));
+    std::optional<std::pair<from, term>> answer;
+    if (outcome.has_reply && caller) answer.emplace(*caller, std::move(outcome.reply));
+    co_await finish(s, std::move(outcome.reason), std::move(answer));
 }
 
 } // namespace

@@ -41,8 +41,6 @@ bool should_restart(restart how, const term& reason) {
     return false;
 }
 
-term exit_message_from(const pid& p) { return term::from_pid(p); }
-
 class supervisor_server final : public gs::server {
 public:
     explicit supervisor_server(spec s) : flags_(s.flags), specs_(std::move(s.children)) {}
@@ -99,7 +97,7 @@ task<void> supervisor_server::stop_one(child& c) {
     const pid p = *c.process;
     c.process.reset();
     const reference watch = monitor(p);
-    const term ref = term::from_reference(watch), from = exit_message_from(p);
+    const term ref = term::from_reference(watch), from = term::from_pid(p);
     unlink(p);
     // An 'EXIT' it sent before the unlink would read as a crash later.
     co_await receive([&](const term& m) { return m.is_tuple() && m.size() == 3 && m[0] == term(atoms::EXIT) && m[1] == from; },
