@@ -34,10 +34,11 @@ std::int64_t timer_service::now_ns() const {
 
 std::uint64_t timer_service::start(std::int64_t delay_ms, std::uint32_t index, std::uint32_t serial, envelope_kind kind, term payload) {
     const std::int64_t deadline = now_ns() + delay_ms * slot_ns;
-    std::uint32_t slot_entry;
+    std::uint64_t id;
     bool earliest;
     {
         std::lock_guard lock(mutex_);
+        std::uint32_t slot_entry;
         if (free_entries_.empty()) {
             slot_entry = static_cast<std::uint32_t>(entries_.size());
             entries_.emplace_back();
@@ -56,9 +57,11 @@ std::uint64_t timer_service::start(std::int64_t delay_ms, std::uint32_t index, s
         place_locked(slot_entry);
         ++pending_;
         earliest = deadline < sleeping_until_;
+        // Read under the lock: another start may grow (move) entries_ at once.
+        id = (std::uint64_t{e.generation} << 32) | slot_entry;
     }
     if (earliest) wake_.notify_one(); // the thread sleeps until a later deadline
-    return (std::uint64_t{entries_[slot_entry].generation} << 32) | slot_entry;
+    return id;
 }
 
 void timer_service::place_locked(std::uint32_t slot_entry) {
