@@ -75,6 +75,20 @@ TEST_P(runaways, a_long_schedule_event_names_the_process_and_scheduler) {
     EXPECT_EQ(next(), term(atom("came_back")));
 }
 
+TEST_P(runaways, a_runaways_run_time_climbs_while_it_runs) {
+    release_on_exit release;
+    pid s = n.spawn(spin, &release.flag, me.self());
+    ASSERT_TRUE(wait_for_long_schedule(s));
+    // It has not left its thread once, yet its figure is the run so far.
+    const std::uint64_t first = stats_of(s)->run_time_us;
+    EXPECT_GE(first, 10'000u);
+    std::this_thread::sleep_for(30ms);
+    EXPECT_GT(stats_of(s)->run_time_us, first);
+    EXPECT_GT(n.process_info(s)->stats.run_time_us, first);
+    release.flag = true;
+    EXPECT_EQ(next(), term(atom("came_back")));
+}
+
 TEST_P(runaways, a_killed_runaway_is_a_zombie_dead_to_the_node) {
     release_on_exit release;
     pid s = n.spawn_opt({.name = atom("spinner")}, spin, &release.flag, me.self()).value();

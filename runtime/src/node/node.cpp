@@ -199,6 +199,11 @@ bool read_stats(const process& p, process_stats& out) {
     out.parent = local_pid(static_cast<std::uint32_t>(parent >> 32), static_cast<std::uint32_t>(parent));
     out.started_us = p.started_ns.load(std::memory_order_relaxed) / 1000;
     out.run_time_us = p.run_time_ns.get() / 1000;
+    // A run in progress counts too (a dead block's stale start does not:
+    // only a running process or a zombie is mid-run).
+    const std::int64_t since = p.running_since_ns.load(std::memory_order_relaxed);
+    if (since != 0 && (out.status == process_status::running || out.status == process_status::zombie))
+        out.run_time_us += static_cast<std::uint64_t>(std::max<std::int64_t>(0, fast_now_ns() - since)) / 1000;
     out.trap_exit = p.trap_exit.load(std::memory_order_relaxed);
     return p.current_serial() == serial && p.alive.load(std::memory_order_acquire);
 }

@@ -147,6 +147,10 @@ struct process {
     // --- counters: owner writes, anyone reads ---
     std::atomic<process_status> status{process_status::runnable};
     owner_counter reductions, messages_out, messages_taken, memory, run_time_ns;
+    // When the current run began (fast clock), 0 between runs: run_time_ns
+    // grows only when a run ends, and a runaway's never does, yet `top`
+    // must show it climbing.
+    std::atomic<std::int64_t> running_since_ns{0};
     std::atomic<const char*> initial_call{nullptr};
     std::atomic<const char*> current_label{nullptr};
     std::atomic<std::uint32_t> registered_name{0}; // atom index; 0 ('undefined') is none

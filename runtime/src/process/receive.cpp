@@ -51,6 +51,7 @@ void leave_thread(process& p) {
     thread_state& ts = this_thread_state();
     const std::int64_t now = fast_now_ns();
     p.run_time_ns.add(static_cast<std::uint64_t>(now - ts.run_started_ns));
+    p.running_since_ns.store(0, std::memory_order_relaxed);
     ts.run_started_ns = now;
 }
 
@@ -94,6 +95,7 @@ bool receive_suspend(receive_state& st, std::coroutine_handle<> h) {
             return true;
         }
         p.status.store(process_status::running, std::memory_order_relaxed);
+        p.running_since_ns.store(ts.run_started_ns, std::memory_order_relaxed);
         if (recheck_wait(&p)) return false; // resume now
     }
 }

@@ -113,6 +113,7 @@ resume:
     ts.run_started_ns = fast_now_ns();
     // For the watchdog: what runs here, since when.
     run_started_ns_.store(ts.run_started_ns, std::memory_order_release);
+    p->running_since_ns.store(ts.run_started_ns, std::memory_order_relaxed);
     running_.store(p, std::memory_order_release);
     p->resume_point.resume();
     running_.store(nullptr, std::memory_order_release);
