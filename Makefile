@@ -17,14 +17,10 @@ build: setup
 test: build
 	@ctest --preset dev
 
-# The demo node arrives with the runtime issues; until then the demo is the
-# term tool every later piece speaks through.
+# Until the agent, the SSH shell and the Observer exist, the demo plays the
+# runaway story against a live node through the runtime's own API.
 demo: build
-	@build/bin/ember-term --version
-	@echo '$$ ember-term encode --hex '\''{ok,<0.42.0>,#{name => <<"x">>}}'\'''
-	@build/bin/ember-term encode --hex '{ok,<0.42.0>,#{name => <<"x">>}}'
-	@echo '$$ ember-term encode ... | ember-term decode'
-	@build/bin/ember-term encode '{ok,<0.42.0>,#{name => <<"x">>}}' | build/bin/ember-term decode
+	@build/bin/runaway-rescue
 
 bench:
 	@scripts/setup bench

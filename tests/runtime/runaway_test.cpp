@@ -80,6 +80,7 @@ TEST_P(runaways, a_runaways_run_time_climbs_while_it_runs) {
     pid s = n.spawn(spin, &release.flag, me.self());
     ASSERT_TRUE(wait_for_long_schedule(s));
     // It has not left its thread once, yet its figure is the run so far.
+    EXPECT_EQ(n.system().runaway_threads, 1u);
     const std::uint64_t first = stats_of(s)->run_time_us;
     EXPECT_GE(first, 10'000u);
     std::this_thread::sleep_for(30ms);
@@ -110,6 +111,8 @@ TEST_P(runaways, a_killed_runaway_is_a_zombie_dead_to_the_node) {
     expect_silence(200ms);
     for (int i = 0; i < 500 && stats_of(s); ++i) std::this_thread::sleep_for(5ms);
     EXPECT_FALSE(stats_of(s)) << "gone once it unwound";
+    for (int i = 0; i < 500 && n.system().runaway_threads > 0; ++i) std::this_thread::sleep_for(5ms);
+    EXPECT_EQ(n.system().runaway_threads, 0u) << "and its thread ended";
 }
 
 TEST_P(runaways, a_runaway_that_reaches_a_checkpoint_is_a_normal_process_again) {

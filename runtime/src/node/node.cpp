@@ -219,6 +219,7 @@ system_stats node::system() const {
     s.atom_count = atom_count();
     s.uptime_ms = static_cast<std::uint64_t>(impl_->now_ns() / 1'000'000);
     s.schedulers = impl_->slot_count();
+    s.runaway_threads = impl_->runaway_threads.load(std::memory_order_relaxed);
     if (const detail::dirty_pool* pool = impl_->dirty_if_started()) {
         s.dirty_threads = pool->threads();
         s.dirty_running = pool->busy();

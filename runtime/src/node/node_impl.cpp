@@ -166,6 +166,7 @@ void node_impl::take_over(unsigned slot_index, scheduler* held, process* runaway
         runaway->runaway.store(0, std::memory_order_release);
         return;
     }
+    runaway_threads.fetch_add(1, std::memory_order_relaxed);
     held->retire(); // its thread now belongs to the runaway, at idle priority
     slots_[slot_index].store(fresh, std::memory_order_release);
     start_thread(fresh);

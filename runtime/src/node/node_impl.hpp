@@ -67,6 +67,8 @@ public:
     static constexpr unsigned max_scheduler_objects = 256;
     scheduler* slot(unsigned i) const noexcept { return slots_[i].load(std::memory_order_acquire); }
     unsigned slot_count() const noexcept { return options.schedulers; }
+    /// Threads handed to a runaway and not ended yet (the tools show it).
+    std::atomic<unsigned> runaway_threads{0};
     template <class F>
     void for_each_scheduler(F&& f) const {
         const unsigned n = object_count_.load(std::memory_order_acquire);

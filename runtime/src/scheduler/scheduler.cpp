@@ -142,7 +142,8 @@ void scheduler::run_loop() {
     }
     if (retired_.load(std::memory_order_acquire)) {
         hand_back_leftovers();
-        thread_done_.store(true, std::memory_order_release);
+        node_.runaway_threads.fetch_sub(1, std::memory_order_relaxed);
+        thread_done_.store(true, std::memory_order_release); // the object may be reused from here
     }
 }
 

@@ -132,6 +132,7 @@ struct system_stats {
     std::size_t atom_count = 0;
     std::uint64_t uptime_ms = 0;
     unsigned schedulers = 0;
+    unsigned runaway_threads = 0;            ///< threads at idle priority running a runaway or zombie now
     unsigned dirty_threads = 0;              ///< 0 until run_dirty was first used
     std::uint64_t dirty_running = 0;         ///< dirty jobs running now
     std::uint64_t dirty_queued = 0;          ///< dirty jobs waiting for a thread
