@@ -115,6 +115,39 @@ TEST_P(runaways, a_killed_runaway_is_a_zombie_dead_to_the_node) {
     EXPECT_EQ(n.system().runaway_threads, 0u) << "and its thread ended";
 }
 
+// Spins until released, then, with no checkpoint between, tries to act on
+// the node; counts the spawns the runtime refused.
+process_task acts_after_its_kill(std::atomic<bool>* release, pid report, pid other, std::atomic<int>* refused) {
+    while (!release->load(std::memory_order_relaxed)) {}
+    send(report, atom("from_a_zombie"));
+    exit(report, atom("from_a_zombie"));
+    link(other);
+    if (!spawn_opt({}, [](pid to) -> process_task {
+             send(to, atom("from_a_zombies_child"));
+             co_return;
+         }, report))
+        refused->fetch_add(1);
+    co_await checkpoint(); // unwinds here
+    send(report, atom("after_the_checkpoint"));
+}
+
+TEST_P(runaways, a_zombie_acts_on_nothing_before_it_unwinds) {
+    release_on_exit release;
+    std::atomic<int> refused{0};
+    pid other = n.spawn(echo);
+    pid s = n.spawn(acts_after_its_kill, &release.flag, me.self(), other, &refused);
+    ASSERT_TRUE(wait_for_long_schedule(s));
+    n.exit(s, atoms::kill);
+    release.flag = true;
+    for (int i = 0; i < 500 && stats_of(s); ++i) std::this_thread::sleep_for(5ms);
+    EXPECT_FALSE(stats_of(s)) << "it unwound";
+    EXPECT_EQ(refused.load(), 1) << "its spawn was refused";
+    expect_silence(100ms); // no message, no exit signal
+    me.send(other, make_tuple(me.self(), atoms::ok));
+    EXPECT_EQ(next(), term(atoms::ok)); // `other` has taken every signal sent before
+    EXPECT_TRUE(n.process_info(other)->links.empty()) << "no link either";
+}
+
 TEST_P(runaways, a_runaway_that_reaches_a_checkpoint_is_a_normal_process_again) {
     release_on_exit release;
     pid s = n.spawn([](std::atomic<bool>* go_on, pid report) -> process_task {

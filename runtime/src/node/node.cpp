@@ -20,9 +20,11 @@ node_impl& current_node() { return *running_process().node; }
 
 expected<process*, spawn_error> begin_spawn(node_impl& n, const spawn_options& o) {
     if (n.stopping.load(std::memory_order_acquire)) return unexpected(spawn_error{spawn_errc::stopping, "the node is stopping"});
+    thread_state& ts = this_thread_state();
+    if (ts.node == &n && ts.current && ts.current->runaway.load(std::memory_order_relaxed) == 2)
+        return unexpected(spawn_error{spawn_errc::killed, "the spawning process was killed (a zombie)"});
     if (o.name != atoms::undefined && n.whereis(o.name))
         return unexpected(spawn_error{spawn_errc::name_taken, "name '" + std::string(o.name.name()) + "' is registered already"});
-    thread_state& ts = this_thread_state();
     process* p = n.table.allocate(ts.sched && ts.node == &n ? &ts.sched->free_cache : nullptr);
     if (!p) return unexpected(spawn_error{spawn_errc::process_limit, "process limit of " + std::to_string(n.table.limit()) + " reached"});
     p->memory.value.store(sizeof(process), std::memory_order_relaxed);

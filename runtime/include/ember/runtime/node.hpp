@@ -163,7 +163,9 @@ public:
     EMBER_RUNTIME_EXPORT std::size_t run_until_idle(std::chrono::milliseconds horizon = std::chrono::hours(24 * 365));
 
     // --- observation (lock-free reads; see stats.hpp) ---
-    /// Processes alive now (O(1); system() scans every process for memory).
+    /// Process blocks in use now, as erlang:system_info(process_count): the
+    /// node's own <0.0.0> and each probe count too, though for_each_process
+    /// lists only scheduled processes. O(1); system() scans for memory.
     EMBER_RUNTIME_EXPORT std::size_t process_count() const;
     EMBER_RUNTIME_EXPORT system_stats system() const;
     EMBER_RUNTIME_EXPORT std::vector<scheduler_stats> schedulers() const;

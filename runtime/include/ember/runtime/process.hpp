@@ -48,7 +48,8 @@ struct spawn_options {
     const char* label = nullptr;    ///< initial call shown by the tools ("echo/0"); a string literal
 };
 
-enum class spawn_errc { process_limit, name_taken, stopping };
+/// killed: the caller is a zombie (a runaway killed while it ran).
+enum class spawn_errc { process_limit, name_taken, stopping, killed };
 struct spawn_error {
     spawn_errc code;
     std::string message;

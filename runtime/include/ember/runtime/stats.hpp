@@ -126,7 +126,7 @@ struct application_stats {
 
 /// Node-wide figures.
 struct system_stats {
-    std::size_t process_count = 0;
+    std::size_t process_count = 0;           ///< as node::process_count: probes and <0.0.0> included
     std::size_t process_limit = 0;
     std::size_t process_memory_bytes = 0;    ///< sum of process_stats::memory_bytes
     std::size_t atom_count = 0;
