@@ -287,6 +287,51 @@ TEST_P(supervisors, simple_one_for_one_starts_children_with_their_args_and_resta
     EXPECT_EQ(to_string(call(s, atom("count_children"))), "[{specs,1},{active,1},{supervisors,0},{workers,1}]");
 }
 
+TEST_P(supervisors, start_child_with_a_spec_adds_a_last_child_that_is_supervised_like_the_others) {
+    pid s = start(three(sup::strategy::rest_for_one));
+    next_n(3);
+    auto d = sup::start_child(me, s, child("d"));
+    ASSERT_TRUE(d.has_value()) << to_string(d.error());
+    EXPECT_EQ(next_n(1), "{started,d}");
+    EXPECT_EQ(child_pid(s, "d"), *d);
+    EXPECT_EQ(n.supervisor_info(s)->children.back().id, atom("d")) << "it joins last";
+    // Last in the start order: those started after the dead one restart
+    // with it.
+    kill_child(s, "c");
+    EXPECT_EQ(next_n(3), "{stopped,d,shutdown} {started,c} {started,d}");
+    // The same id again: refused while it runs, and while its spec is kept.
+    EXPECT_EQ(to_string(sup::start_child(me, s, child("d")).error()), "{already_started," + to_string(term::from_pid(child_pid(s, "d"))) + "}");
+    EXPECT_EQ(to_string(call(s, t("{terminate_child,d}"))), "ok");
+    EXPECT_EQ(next_n(1), "{stopped,d,shutdown}");
+    EXPECT_EQ(to_string(sup::start_child(me, s, child("d")).error()), "already_present");
+    EXPECT_EQ(to_string(call(s, t("{delete_child,d}"))), "ok");
+    EXPECT_TRUE(sup::start_child(me, s, child("d")).has_value());
+    EXPECT_EQ(next_n(1), "{started,d}");
+}
+
+TEST_P(supervisors, start_child_with_a_spec_that_fails_keeps_nothing) {
+    pid s = start(three(sup::strategy::one_for_one));
+    next_n(3);
+    EXPECT_EQ(to_string(sup::start_child(me, s, child("x", atom("fail_init"))).error()), "cannot_start");
+    sup::child_spec no_start;
+    no_start.id = atom("y");
+    EXPECT_EQ(to_string(sup::start_child(me, s, no_start).error()), "{bad_spec,no_start_function,y}");
+    EXPECT_EQ(to_string(call(s, atom("count_children"))), "[{specs,3},{active,3},{supervisors,0},{workers,3}]");
+    pid simple = start({{sup::strategy::simple_one_for_one, 1, 5000ms}, {child("tmpl")}});
+    EXPECT_EQ(to_string(sup::start_child(me, simple, child("z")).error()), "simple_one_for_one");
+}
+
+TEST_P(supervisors, start_child_with_a_spec_from_a_process) {
+    pid s = start(three(sup::strategy::one_for_one));
+    next_n(3);
+    n.spawn([](pid sup_pid, sup::child_spec spec, pid report) -> process_task {
+        auto started = co_await sup::start_child(sup_pid, std::move(spec));
+        send(report, started ? term(atoms::ok) : started.error());
+    }, s, child("e"), me.self());
+    // The child reports in its init, before the call can return.
+    EXPECT_EQ(next_n(2), "{started,e} ok");
+}
+
 TEST_P(supervisors, a_supervisor_answers_sys_requests) {
     pid s = start(three(sup::strategy::rest_for_one));
     next_n(3);

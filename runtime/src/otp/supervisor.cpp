@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <mutex>
 
 #include "node/node_impl.hpp"
 
@@ -20,7 +21,51 @@ const atom failed_to_start_child("failed_to_start_child");
 const atom not_found("not_found");
 const atom running_atom("running");
 const atom ignore_atom("ignore");
+const atom start_child_spec("$start_child_spec");
 constexpr std::size_t history_length = 32;
+
+// Child specs on their way to a running supervisor (start_child with a
+// spec). A spec holds C++ functions, which a message cannot carry, so the
+// caller leaves it here under a fresh reference and sends the reference;
+// the supervisor takes it. The caller withdraws it once its call ends,
+// however it ends, so nothing stays if the supervisor never reads it.
+class spec_handoff {
+public:
+    void leave(const term& ref, child_spec s) {
+        std::lock_guard lock(mutex_);
+        specs_.emplace_back(ref, std::move(s));
+    }
+    std::optional<child_spec> take(const term& ref) {
+        std::lock_guard lock(mutex_);
+        auto it = std::ranges::find(specs_, ref, &std::pair<term, child_spec>::first);
+        if (it == specs_.end()) return std::nullopt;
+        child_spec s = std::move(it->second);
+        specs_.erase(it);
+        return s;
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::pair<term, child_spec>> specs_; // few at once, briefly
+};
+
+spec_handoff& handoff() {
+    static spec_handoff h;
+    return h;
+}
+
+/// Leaves a spec for the duration of one start_child call.
+class spec_on_loan {
+public:
+    explicit spec_on_loan(child_spec s) : ref_(term::from_reference(make_reference())) { handoff().leave(ref_, std::move(s)); }
+    ~spec_on_loan() { handoff().take(ref_); }
+    spec_on_loan(const spec_on_loan&) = delete;
+    spec_on_loan& operator=(const spec_on_loan&) = delete;
+    term request() const { return term::tuple({start_child_spec, ref_}); }
+
+private:
+    term ref_;
+};
 
 struct child {
     child_spec spec;
@@ -47,6 +92,7 @@ public:
 
     task<gs::init_result> init() override;
     task<gs::step> handle_call(term request, gs::from caller) override;
+    task<gs::step> add_child(const term& ref);
     task<gs::step> handle_info(term message) override;
     task<void> terminate(term reason) override;
     term state_term() const override;
@@ -211,6 +257,7 @@ void supervisor_server::publish() const {
 // [callbacks] ---------------------------------------------------------------------------
 
 term bad_spec(const char* why, term detail = atoms::undefined) { return term::tuple({atom("bad_spec"), atom(why), std::move(detail)}); }
+gs::step reply_error(term why) { return gs::reply(term::tuple({atoms::error, std::move(why)})); }
 
 task<gs::init_result> supervisor_server::init() {
     trap_exit(true);
@@ -267,21 +314,21 @@ task<gs::step> supervisor_server::handle_info(term m) {
 
 task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
     const auto tagged = [&r](const char* name) { return r.is_tuple() && r.size() == 2 && r[0] == term(atom(name)); };
-    const auto error = [](term why) { return gs::reply(term::tuple({atoms::error, std::move(why)})); };
     if (r == term(atom("which_children"))) co_return gs::reply(which_children());
     if (r == term(atom("count_children"))) co_return gs::reply(count_children());
     if (tagged("start_child")) {
-        if (!simple()) co_return error(atom("not_simple_one_for_one"));
+        if (!simple()) co_return reply_error(atom("not_simple_one_for_one"));
         children_.push_back({specs_.front(), r[1], std::nullopt});
         auto started = co_await start_one(children_.back());
         if (!started) children_.pop_back();
         publish();
-        if (!started) co_return error(started.error());
+        if (!started) co_return reply_error(started.error());
         co_return gs::reply(term::tuple({atoms::ok, term::from_pid(*started)}));
     }
+    if (r.is_tuple() && r.size() == 2 && r[0] == term(start_child_spec)) co_return co_await add_child(r[1]);
     if (tagged("terminate_child")) {
         const auto i = find_child(r[1]);
-        if (!i || (simple() && !r[1].is_pid())) co_return error(not_found);
+        if (!i || (simple() && !r[1].is_pid())) co_return reply_error(not_found);
         co_await stop_one(children_[*i]);
         forget_stopped_temporaries();
         publish();
@@ -289,8 +336,8 @@ task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
     }
     if (tagged("restart_child") || tagged("delete_child")) {
         const auto i = simple() ? std::nullopt : find_child(r[1]);
-        if (!i) co_return error(not_found);
-        if (children_[*i].process) co_return error(running_atom);
+        if (!i) co_return reply_error(not_found);
+        if (children_[*i].process) co_return reply_error(running_atom);
         if (tagged("delete_child")) {
             children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(*i));
             publish();
@@ -298,10 +345,31 @@ task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
         }
         auto started = co_await start_one(children_[*i]);
         publish();
-        if (!started) co_return error(started.error());
+        if (!started) co_return reply_error(started.error());
         co_return gs::reply(term::tuple({atoms::ok, term::from_pid(*started)}));
     }
     co_return co_await gs::server::handle_call(std::move(r), caller);
+}
+
+// start_child with a spec, as OTP's start_child(Sup, ChildSpec): the child
+// joins last (so it stops first). A spec whose start fails is not kept;
+// one whose start returns ignore is, not running.
+task<gs::step> supervisor_server::add_child(const term& ref) {
+    std::optional<child_spec> s = handoff().take(ref);
+    if (!s) co_return reply_error(atom("spec_withdrawn")); // its caller is gone
+    if (simple()) co_return reply_error(atom("simple_one_for_one"));
+    if (!s->start) co_return reply_error(bad_spec("no_start_function", s->id));
+    if (const auto i = find_child(term(s->id))) {
+        if (const auto& running = children_[*i].process) co_return reply_error(term::tuple({atom("already_started"), term::from_pid(*running)}));
+        co_return reply_error(atom("already_present"));
+    }
+    children_.push_back({*s, s->args, std::nullopt});
+    auto started = co_await start_one(children_.back());
+    if (!started && started.error() != term(ignore_atom)) children_.pop_back();
+    forget_stopped_temporaries();
+    publish();
+    if (!started) co_return reply_error(started.error());
+    co_return gs::reply(term::tuple({atoms::ok, term::from_pid(*started)}));
 }
 
 task<void> supervisor_server::terminate(term) {
@@ -374,6 +442,15 @@ expected<void, term> as_done(const expected<term, call_error>& r) {
 task<expected<pid, term>> start_child(server_ref sup, term args) {
     const term request = term::tuple({atom("start_child"), std::move(args)});
     co_return as_started(co_await gs::call(sup, request, gs::infinity));
+}
+task<expected<pid, term>> start_child(server_ref sup, child_spec spec) {
+    const spec_on_loan loan(std::move(spec));
+    const term request = loan.request();
+    co_return as_started(co_await gs::call(sup, request, gs::infinity));
+}
+expected<pid, term> start_child(probe& via, server_ref sup, child_spec spec) {
+    const spec_on_loan loan(std::move(spec));
+    return as_started(gs::call(via, sup, loan.request(), gs::infinity));
 }
 task<expected<void, term>> terminate_child(server_ref sup, term id_or_pid) {
     const term request = term::tuple({atom("terminate_child"), std::move(id_or_pid)});

@@ -14,6 +14,7 @@
 //   which_children               [{Id, Pid | undefined, worker | supervisor, []}]
 //   count_children               [{specs,N},{active,N},{supervisors,N},{workers,N}]
 //   {start_child, Args}          {ok, Pid} | {error, R}   (simple_one_for_one only)
+//   ('$start_child_spec' carries a C++ spec by reference: start_child(sup, spec))
 //   {terminate_child, Id | Pid}  ok | {error, not_found}
 //   {restart_child, Id}          {ok, Pid} | {error, running | not_found | R}
 //   {delete_child, Id}           ok | {error, running | not_found}
@@ -125,6 +126,14 @@ EMBER_RUNTIME_EXPORT child_spec supervisor_child(atom id, spec s);
 
 /// simple_one_for_one: starts a child of the template with `args`.
 EMBER_RUNTIME_EXPORT task<expected<pid, term>> start_child(server_ref sup, term args);
+/// The other strategies: adds `spec` as the last child and starts it, as
+/// OTP's start_child(Sup, ChildSpec). Errors: {already_started, Pid},
+/// already_present (a stopped child has that id), {bad_spec, ...},
+/// simple_one_for_one, or the start's own reason (then the spec is not
+/// kept; after `ignore` it is, not running).
+EMBER_RUNTIME_EXPORT task<expected<pid, term>> start_child(server_ref sup, child_spec spec);
+/// As above, from a thread that is not a process.
+EMBER_RUNTIME_EXPORT expected<pid, term> start_child(probe& via, server_ref sup, child_spec spec);
 /// Stops a child (by id, or by pid for simple_one_for_one); it stays down.
 EMBER_RUNTIME_EXPORT task<expected<void, term>> terminate_child(server_ref sup, term id_or_pid);
 /// Starts again a child stopped by terminate_child.
