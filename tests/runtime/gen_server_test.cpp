@@ -77,6 +77,40 @@ private:
     term how_;
 };
 
+// Continues after init and after calls, and waits with a timeout; keeps a
+// log of what ran, in order.
+class staged : public gs::server {
+public:
+    explicit staged(pid observer) : observer_(observer) {}
+    task<gs::init_result> init() override {
+        log_.push_back(atom("init"));
+        co_return gs::init_ok().then_continue(atom("load"));
+    }
+    task<gs::step> handle_continue(term c) override {
+        log_.push_back(c);
+        if (c == term(atom("load"))) co_return gs::noreply().then_continue(atom("warm"));
+        if (c == term(atom("bad"))) co_return gs::reply(atoms::ok); // no caller to reply to
+        co_return gs::noreply();
+    }
+    task<gs::step> handle_call(term req, gs::from caller) override {
+        if (req == term(atom("log"))) co_return gs::reply(term::list(log_));
+        if (req == term(atom("then_continue"))) co_return gs::reply(atoms::ok).then_continue(atom("after_reply"));
+        if (req == term(atom("bad_continue"))) co_return gs::reply(atoms::ok).then_continue(atom("bad"));
+        if (req.is_tuple() && req.size() == 2 && req[0] == term(atom("idle")))
+            co_return gs::reply(atoms::ok).or_timeout(std::chrono::milliseconds(req[1].as_integer()));
+        co_return co_await gs::server::handle_call(req, caller);
+    }
+    task<gs::step> handle_cast(term) override { co_return gs::noreply(); }
+    task<gs::step> handle_info(term m) override {
+        send(observer_, term::tuple({atom("info"), m}));
+        co_return gs::noreply();
+    }
+
+private:
+    pid observer_;
+    std::vector<term> log_;
+};
+
 class gen_servers : public runtime_test {
 protected:
     pid start_counter(atom name = atoms::undefined) {
@@ -151,6 +185,35 @@ TEST_P(gen_servers, a_timed_out_call_in_a_process_leaves_no_late_reply_behind) {
     }, s, me.self());
     EXPECT_EQ(next(), term(atom("timeout")));
     EXPECT_EQ(next(), term(atom("nothing")));
+}
+
+TEST_P(gen_servers, continues_run_before_any_other_message) {
+    auto s = gs::start<staged>(n, {}, me.self());
+    ASSERT_TRUE(s.has_value());
+    // The first call is handled after init's continue and the one it chained.
+    EXPECT_EQ(to_string(call(*s, atom("log"))), "[init,load,warm]");
+    EXPECT_EQ(call(*s, atom("then_continue")), term(atoms::ok));
+    EXPECT_EQ(to_string(call(*s, atom("log"))), "[init,load,warm,after_reply]");
+}
+
+TEST_P(gen_servers, a_continue_that_replies_stops_the_server) {
+    auto s = gs::start<staged>(n, {}, me.self());
+    ASSERT_TRUE(s.has_value());
+    me.monitor(*s);
+    EXPECT_EQ(call(*s, atom("bad_continue")), term(atoms::ok));
+    EXPECT_EQ(to_string(next_down_reason()), "{bad_return,reply_outside_call}");
+}
+
+TEST_P(gen_servers, an_idle_timeout_becomes_handle_info_timeout_unless_a_message_comes_first) {
+    auto s = gs::start<staged>(n, {}, me.self());
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(call(*s, t("{idle,20}")), term(atoms::ok));
+    EXPECT_EQ(to_string(next()), "{info,timeout}");
+    expect_silence(std::chrono::milliseconds(100)); // once: the next wait has none
+    // A message before the time is up cancels it.
+    EXPECT_EQ(call(*s, t("{idle,300}")), term(atoms::ok));
+    gs::cast(me, *s, atom("anything"));
+    expect_silence(std::chrono::milliseconds(450));
 }
 
 TEST_P(gen_servers, a_caller_that_dies_mid_call_does_not_disturb_the_server) {

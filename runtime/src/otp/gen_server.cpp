@@ -152,6 +152,8 @@ struct loop_state {
     server& callbacks;
     std::optional<pid> parent;
     bool suspended = false;
+    std::optional<term> next;                      // handle_continue's, before any message
+    std::optional<std::chrono::milliseconds> idle; // the wait before handle_info(timeout)
 };
 
 bool from_parent_exit(const loop_state& ls, const term& m) {
@@ -161,6 +163,7 @@ bool from_parent_exit(const loop_state& ls, const term& m) {
 bool is_system(const term& m) { return m.is_tuple() && m.size() == 3 && m[0] == term(system_atom); }
 
 task<void> handle_system(loop_state& ls, const otp::incoming& req);
+task<void> conclude(loop_state& ls, step outcome, std::optional<from> caller);
 
 // One message. Returns while the server goes on; ends the process when it stops.
 task<void> dispatch(loop_state& ls, term m) {
@@ -181,13 +184,29 @@ task<void> dispatch(loop_state& ls, term m) {
     } else {
         outcome = co_await guarded(s.handle_info(std::move(m)));
     }
-    if (outcome.what == step::kind::reply && !caller) // a reply from cast or info
+    co_await conclude(ls, std::move(outcome), caller);
+}
+
+// Acts on a callback's step: the reply, what comes next, or the end.
+task<void> conclude(loop_state& ls, step outcome, std::optional<from> caller) {
+    ls.next = std::move(outcome.next);
+    ls.idle = outcome.idle;
+    if (outcome.what == step::kind::reply && !caller) // a reply from cast, info or continue
         outcome = stop(term::tuple({atom("bad_return"), atom("reply_outside_call")}));
     if (outcome.what == step::kind::reply) reply(*caller, std::move(outcome.reply));
     if (outcome.what != step::kind::stop) co_return;
     std::optional<std::pair<from, term>> answer;
     if (outcome.has_reply && caller) answer.emplace(*caller, std::move(outcome.reply));
-    co_await finish(s, std::move(outcome.reason), std::move(answer));
+    co_await finish(ls.callbacks, std::move(outcome.reason), std::move(answer));
+}
+
+// The next message: only system ones (and the parent's exit) while
+// suspended; the atom timeout when a step's wait ran out first.
+task<term> next_message(const loop_state& ls) {
+    if (ls.suspended) co_return co_await receive([&ls](const term& x) { return is_system(x) || from_parent_exit(ls, x); });
+    if (!ls.idle) co_return co_await receive();
+    std::optional<term> m = co_await receive(*ls.idle);
+    co_return m ? std::move(*m) : term(atoms::timeout);
 }
 
 } // namespace
@@ -209,11 +228,16 @@ task<void> detail::serve(server& s, start_ack ack) {
     if (started.what == init_result::kind::stop) fail_start(ack, started.reason);
     send_reply(ack.starter, ack.tag, atoms::ok);
 
-    loop_state ls{s, ack.linked ? std::optional<pid>(ack.starter) : std::nullopt};
+    loop_state ls{s, ack.linked ? std::optional<pid>(ack.starter) : std::nullopt, false, std::move(started.next), started.idle};
     for (;;) {
-        term m;
-        if (ls.suspended) m = co_await receive([&ls](const term& x) { return is_system(x) || from_parent_exit(ls, x); });
-        else m = co_await receive();
+        if (ls.next) { // before anything else, as OTP
+            term c = std::move(*ls.next);
+            ls.next.reset();
+            step outcome = co_await guarded(s.handle_continue(std::move(c)));
+            co_await conclude(ls, std::move(outcome), std::nullopt);
+            continue;
+        }
+        term m = co_await next_message(ls);
         co_await dispatch(ls, std::move(m));
     }
 }

@@ -78,26 +78,81 @@ struct from {
 
 /// What a callback decided: reply (handle_call only), go on without a
 /// reply, or stop the server (with a reply first when handle_call gives one).
+/// What a callback decided. A reply or noreply may go on with
+/// `.then_continue(C)` (handle_continue(C) runs before any other message,
+/// OTP's {continue, C}) or `.or_timeout(T)` (handle_info(timeout) runs if
+/// no message comes within T, OTP's Timeout).
 struct step {
     enum class kind : std::uint8_t { reply, noreply, stop } what = kind::noreply;
     term reply;           ///< kind::reply, or kind::stop when has_reply
     term reason;          ///< kind::stop
     bool has_reply = false;
+    std::optional<term> next;                        ///< for handle_continue
+    std::optional<std::chrono::milliseconds> idle;   ///< wait this long, then handle_info(timeout)
+
+    step then_continue(term c) && {
+        next = std::move(c);
+        return std::move(*this);
+    }
+    step or_timeout(std::chrono::milliseconds t) && {
+        idle = t;
+        return std::move(*this);
+    }
 };
-inline step reply(term r) { return {step::kind::reply, std::move(r), {}, true}; }
+// (Built member by member: an aggregate initializer that leaves out the
+// optional members trips -Wmissing-field-initializers.)
+inline step reply(term r) {
+    step s;
+    s.what = step::kind::reply;
+    s.reply = std::move(r);
+    s.has_reply = true;
+    return s;
+}
 inline step noreply() { return {}; }
-inline step stop(term reason) { return {step::kind::stop, {}, std::move(reason), false}; }
-inline step stop_and_reply(term reason, term r) { return {step::kind::stop, std::move(r), std::move(reason), true}; }
+inline step stop(term reason) {
+    step s;
+    s.what = step::kind::stop;
+    s.reason = std::move(reason);
+    return s;
+}
+inline step stop_and_reply(term reason, term r) {
+    step s = stop(std::move(reason));
+    s.reply = std::move(r);
+    s.has_reply = true;
+    return s;
+}
 
 /// What init decided: run, fail the start with a reason, or ignore (the
 /// start gives the error `ignore`, and a supervisor keeps the child down).
 struct init_result {
     enum class kind : std::uint8_t { ok, stop, ignore } what = kind::ok;
     term reason;
+    std::optional<term> next;                        ///< ok only: as step's
+    std::optional<std::chrono::milliseconds> idle;   ///< ok only: as step's
+
+    /// init_ok().then_continue(C): start returns, then handle_continue(C)
+    /// runs before any message (slow set-up that should not hold the starter).
+    init_result then_continue(term c) && {
+        next = std::move(c);
+        return std::move(*this);
+    }
+    init_result or_timeout(std::chrono::milliseconds t) && {
+        idle = t;
+        return std::move(*this);
+    }
 };
 inline init_result init_ok() { return {}; }
-inline init_result init_stop(term reason) { return {init_result::kind::stop, std::move(reason)}; }
-inline init_result init_ignore() { return {init_result::kind::ignore, {}}; }
+inline init_result init_stop(term reason) {
+    init_result r;
+    r.what = init_result::kind::stop;
+    r.reason = std::move(reason);
+    return r;
+}
+inline init_result init_ignore() {
+    init_result r;
+    r.what = init_result::kind::ignore;
+    return r;
+}
 
 /// The callbacks. Each runs in the server's process; an exception that
 /// escapes one stops the server with reason {exception, Type, What} after
@@ -115,6 +170,9 @@ public:
     /// Any other message, including {'EXIT', Pid, Reason} of linked
     /// processes when the server traps exits. Default: ignores it.
     virtual task<step> handle_info(term /*message*/) { co_return noreply(); }
+    /// After a callback returned .then_continue(C), before the next message.
+    /// Default: does nothing.
+    virtual task<step> handle_continue(term /*c*/) { co_return noreply(); }
     /// Runs before the server exits because a callback said stop, one threw,
     /// its parent exited (when it traps exits) or sys::terminate asked it
     /// to. Not run on a kill or an untrapped exit signal.
