@@ -76,31 +76,33 @@ struct from {
     reference tag;
 };
 
+/// What comes after a callback that lets the server go on:
+/// `.then_continue(C)` runs handle_continue(C) before any other message
+/// (OTP's {continue, C}); `.or_timeout(T)` runs handle_info(timeout) if no
+/// message comes within T (OTP's Timeout; that one wait only).
+template <class Outcome>
+struct what_next {
+    std::optional<term> next;
+    std::optional<std::chrono::milliseconds> idle;
+
+    Outcome then_continue(term c) && {
+        next = std::move(c);
+        return std::move(static_cast<Outcome&>(*this));
+    }
+    Outcome or_timeout(std::chrono::milliseconds t) && {
+        idle = t;
+        return std::move(static_cast<Outcome&>(*this));
+    }
+};
+
 /// What a callback decided: reply (handle_call only), go on without a
 /// reply, or stop the server (with a reply first when handle_call gives one).
-/// What a callback decided. A reply or noreply may go on with
-/// `.then_continue(C)` (handle_continue(C) runs before any other message,
-/// OTP's {continue, C}) or `.or_timeout(T)` (handle_info(timeout) runs if
-/// no message comes within T, OTP's Timeout).
-struct step {
+struct step : what_next<step> {
     enum class kind : std::uint8_t { reply, noreply, stop } what = kind::noreply;
     term reply;           ///< kind::reply, or kind::stop when has_reply
     term reason;          ///< kind::stop
     bool has_reply = false;
-    std::optional<term> next;                        ///< for handle_continue
-    std::optional<std::chrono::milliseconds> idle;   ///< wait this long, then handle_info(timeout)
-
-    step then_continue(term c) && {
-        next = std::move(c);
-        return std::move(*this);
-    }
-    step or_timeout(std::chrono::milliseconds t) && {
-        idle = t;
-        return std::move(*this);
-    }
 };
-// (Built member by member: an aggregate initializer that leaves out the
-// optional members trips -Wmissing-field-initializers.)
 inline step reply(term r) {
     step s;
     s.what = step::kind::reply;
@@ -124,22 +126,11 @@ inline step stop_and_reply(term reason, term r) {
 
 /// What init decided: run, fail the start with a reason, or ignore (the
 /// start gives the error `ignore`, and a supervisor keeps the child down).
-struct init_result {
+/// init_ok().then_continue(C): the start returns, then handle_continue(C)
+/// runs before any message (set-up too slow to hold the starter).
+struct init_result : what_next<init_result> {
     enum class kind : std::uint8_t { ok, stop, ignore } what = kind::ok;
     term reason;
-    std::optional<term> next;                        ///< ok only: as step's
-    std::optional<std::chrono::milliseconds> idle;   ///< ok only: as step's
-
-    /// init_ok().then_continue(C): start returns, then handle_continue(C)
-    /// runs before any message (slow set-up that should not hold the starter).
-    init_result then_continue(term c) && {
-        next = std::move(c);
-        return std::move(*this);
-    }
-    init_result or_timeout(std::chrono::milliseconds t) && {
-        idle = t;
-        return std::move(*this);
-    }
 };
 inline init_result init_ok() { return {}; }
 inline init_result init_stop(term reason) {
