@@ -163,7 +163,11 @@ bool from_parent_exit(const loop_state& ls, const term& m) {
 bool is_system(const term& m) { return m.is_tuple() && m.size() == 3 && m[0] == term(system_atom); }
 
 task<void> handle_system(loop_state& ls, const otp::incoming& req);
-task<void> conclude(loop_state& ls, step outcome, std::optional<from> caller);
+struct stop_order {
+    term reason;
+    std::optional<std::pair<from, term>> answer;
+};
+std::optional<stop_order> conclude(loop_state& ls, step outcome, const std::optional<from>& caller);
 
 // One message. Returns while the server goes on; ends the process when it stops.
 task<void> dispatch(loop_state& ls, term m) {
@@ -184,29 +188,22 @@ task<void> dispatch(loop_state& ls, term m) {
     } else {
         outcome = co_await guarded(s.handle_info(std::move(m)));
     }
-    co_await conclude(ls, std::move(outcome), caller);
+    if (auto end = conclude(ls, std::move(outcome), caller)) co_await finish(s, std::move(end->reason), std::move(end->answer));
 }
 
-// Acts on a callback's step: the reply, what comes next, or the end.
-task<void> conclude(loop_state& ls, step outcome, std::optional<from> caller) {
+// Acts on a callback's step: sends the reply and notes what comes next;
+// returns the stop to carry out when the step ends the server. (A plain
+// function, not a coroutine: it runs once per message.)
+std::optional<stop_order> conclude(loop_state& ls, step outcome, const std::optional<from>& caller) {
     ls.next = std::move(outcome.next);
     ls.idle = outcome.idle;
     if (outcome.what == step::kind::reply && !caller) // a reply from cast, info or continue
         outcome = stop(term::tuple({atom("bad_return"), atom("reply_outside_call")}));
     if (outcome.what == step::kind::reply) reply(*caller, std::move(outcome.reply));
-    if (outcome.what != step::kind::stop) co_return;
-    std::optional<std::pair<from, term>> answer;
-    if (outcome.has_reply && caller) answer.emplace(*caller, std::move(outcome.reply));
-    co_await finish(ls.callbacks, std::move(outcome.reason), std::move(answer));
-}
-
-// The next message: only system ones (and the parent's exit) while
-// suspended; the atom timeout when a step's wait ran out first.
-task<term> next_message(const loop_state& ls) {
-    if (ls.suspended) co_return co_await receive([&ls](const term& x) { return is_system(x) || from_parent_exit(ls, x); });
-    if (!ls.idle) co_return co_await receive();
-    std::optional<term> m = co_await receive(*ls.idle);
-    co_return m ? std::move(*m) : term(atoms::timeout);
+    if (outcome.what != step::kind::stop) return std::nullopt;
+    stop_order end{std::move(outcome.reason), std::nullopt};
+    if (outcome.has_reply && caller) end.answer.emplace(*caller, std::move(outcome.reply));
+    return end;
 }
 
 } // namespace
@@ -234,10 +231,20 @@ task<void> detail::serve(server& s, start_ack ack) {
             term c = std::move(*ls.next);
             ls.next.reset();
             step outcome = co_await guarded(s.handle_continue(std::move(c)));
-            co_await conclude(ls, std::move(outcome), std::nullopt);
+            if (auto end = conclude(ls, std::move(outcome), std::nullopt)) co_await finish(s, std::move(end->reason), std::move(end->answer));
             continue;
         }
-        term m = co_await next_message(ls);
+        // Only system requests (and the parent's exit) while suspended; the
+        // atom timeout when a step's wait runs out first.
+        term m;
+        if (ls.suspended) {
+            m = co_await receive([&ls](const term& x) { return is_system(x) || from_parent_exit(ls, x); });
+        } else if (!ls.idle) {
+            m = co_await receive();
+        } else {
+            std::optional<term> got = co_await receive(*ls.idle);
+            m = got ? std::move(*got) : term(atoms::timeout);
+        }
         co_await dispatch(ls, std::move(m));
     }
 }
