@@ -211,9 +211,9 @@ TEST_P(gen_servers, an_idle_timeout_becomes_handle_info_timeout_unless_a_message
     EXPECT_EQ(to_string(next()), "{info,timeout}");
     expect_silence(std::chrono::milliseconds(100)); // once: the next wait has none
     // A message before the time is up cancels it.
-    EXPECT_EQ(call(*s, t("{idle,300}")), term(atoms::ok));
+    EXPECT_EQ(call(*s, t("{idle,500}")), term(atoms::ok));
     gs::cast(me, *s, atom("anything"));
-    expect_silence(std::chrono::milliseconds(450));
+    expect_silence(std::chrono::milliseconds(650));
 }
 
 TEST_P(gen_servers, a_caller_that_dies_mid_call_does_not_disturb_the_server) {
