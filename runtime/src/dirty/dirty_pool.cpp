@@ -24,11 +24,11 @@ void dirty_pool::stop() {
     for (std::thread& t : threads_) t.join();
 }
 
-void dirty_pool::submit(std::function<void()> job) {
+void dirty_pool::submit(std::function<void()> work, std::function<void()> report) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_) return;
-        jobs_.push_back(std::move(job));
+        jobs_.push_back({std::move(work), std::move(report)});
         queued_.fetch_add(1, std::memory_order_relaxed);
     }
     work_.notify_one();
@@ -36,19 +36,20 @@ void dirty_pool::submit(std::function<void()> job) {
 
 void dirty_pool::run() {
     for (;;) {
-        std::function<void()> job;
+        job next;
         {
             std::unique_lock lock(mutex_);
             work_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
             if (stopping_) return;
-            job = std::move(jobs_.front());
+            next = std::move(jobs_.front());
             jobs_.pop_front();
             queued_.fetch_sub(1, std::memory_order_relaxed);
             busy_.fetch_add(1, std::memory_order_relaxed);
         }
-        job();
+        next.work();
         busy_.fetch_sub(1, std::memory_order_relaxed);
         completed_.fetch_add(1, std::memory_order_relaxed);
+        next.report();
     }
 }
 
@@ -60,12 +61,14 @@ void submit_dirty(std::function<void()> job, const reference& tag) {
     process& p = running_process();
     node_impl* node = p.node;
     const pid waiter = p.id();
-    auto run_and_report = [node, waiter, tag, job = std::move(job)] {
-        job();
+    auto report = [node, waiter, tag] {
         node->deliver(waiter, new_envelope(envelope_kind::reply, term::tuple({term::from_reference(tag), dirty_done})));
     };
-    if (node->options.deterministic) return run_and_report();
-    node->dirty().submit(std::move(run_and_report));
+    if (node->options.deterministic) {
+        job();
+        return report();
+    }
+    node->dirty().submit(std::move(job), std::move(report));
 }
 
 bool is_dirty_done(const term& message, const term& tag) {

@@ -24,8 +24,10 @@ public:
     dirty_pool(const dirty_pool&) = delete;
     dirty_pool& operator=(const dirty_pool&) = delete;
 
-    /// Thread-safe. `job` runs on one of the pool's threads.
-    void submit(std::function<void()> job);
+    /// Thread-safe. `work` runs on one of the pool's threads, then `report`
+    /// once the counters show the job done (whoever the report wakes sees
+    /// it counted).
+    void submit(std::function<void()> work, std::function<void()> report);
 
     unsigned threads() const noexcept { return static_cast<unsigned>(threads_.size()); }
     std::uint64_t queued() const noexcept { return queued_.load(std::memory_order_relaxed); }
@@ -37,7 +39,10 @@ private:
 
     std::mutex mutex_;
     std::condition_variable work_;
-    std::deque<std::function<void()>> jobs_;
+    struct job {
+        std::function<void()> work, report;
+    };
+    std::deque<job> jobs_;
     bool stopping_ = false;
     std::atomic<std::uint64_t> queued_{0}, busy_{0}, completed_{0};
     std::vector<std::thread> threads_;
