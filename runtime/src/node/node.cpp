@@ -21,7 +21,7 @@ node_impl& current_node() { return *running_process().node; }
 expected<process*, spawn_error> begin_spawn(node_impl& n, const spawn_options& o) {
     if (n.stopping.load(std::memory_order_acquire)) return unexpected(spawn_error{spawn_errc::stopping, "the node is stopping"});
     thread_state& ts = this_thread_state();
-    if (ts.node == &n && ts.current && ts.current->runaway.load(std::memory_order_relaxed) == 2)
+    if (ts.node == &n && ts.current && ts.current->is_zombie())
         return unexpected(spawn_error{spawn_errc::killed, "the spawning process was killed (a zombie)"});
     if (o.name != atoms::undefined && n.whereis(o.name))
         return unexpected(spawn_error{spawn_errc::name_taken, "name '" + std::string(o.name.name()) + "' is registered already"});
@@ -184,7 +184,7 @@ bool read_stats(const process& p, process_stats& out) {
     const std::uint32_t serial = p.current_serial();
     if (!p.alive.load(std::memory_order_acquire) || p.external) return false;
     out.id = local_pid(p.index, serial);
-    out.status = p.runaway.load(std::memory_order_relaxed) == 2 ? process_status::zombie : p.status.load(std::memory_order_relaxed);
+    out.status = p.is_zombie() ? process_status::zombie : p.status.load(std::memory_order_relaxed);
     if (out.status <= process_status::waiting && p.suspended.load(std::memory_order_relaxed)) out.status = process_status::suspended;
     out.prio = p.prio.load(std::memory_order_relaxed);
     out.registered_name = atom::from_index(p.registered_name.load(std::memory_order_relaxed));

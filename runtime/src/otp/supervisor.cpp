@@ -93,6 +93,7 @@ public:
     task<gs::init_result> init() override;
     task<gs::step> handle_call(term request, gs::from caller) override;
     task<gs::step> add_child(const term& ref);
+    task<gs::step> start_new(child c);
     task<gs::step> handle_info(term message) override;
     task<void> terminate(term reason) override;
     term state_term() const override;
@@ -258,6 +259,10 @@ void supervisor_server::publish() const {
 
 term bad_spec(const char* why, term detail = atoms::undefined) { return term::tuple({atom("bad_spec"), atom(why), std::move(detail)}); }
 gs::step reply_error(term why) { return gs::reply(term::tuple({atoms::error, std::move(why)})); }
+gs::step reply_started(const expected<pid, term>& started) {
+    if (!started) return reply_error(started.error());
+    return gs::reply(term::tuple({atoms::ok, term::from_pid(*started)}));
+}
 
 task<gs::init_result> supervisor_server::init() {
     trap_exit(true);
@@ -318,12 +323,8 @@ task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
     if (r == term(atom("count_children"))) co_return gs::reply(count_children());
     if (tagged("start_child")) {
         if (!simple()) co_return reply_error(atom("not_simple_one_for_one"));
-        children_.push_back({specs_.front(), r[1], std::nullopt});
-        auto started = co_await start_one(children_.back());
-        if (!started) children_.pop_back();
-        publish();
-        if (!started) co_return reply_error(started.error());
-        co_return gs::reply(term::tuple({atoms::ok, term::from_pid(*started)}));
+        child c{specs_.front(), r[1], std::nullopt}; // named: GCC 12 and temporaries in co_await
+        co_return co_await start_new(std::move(c));
     }
     if (r.is_tuple() && r.size() == 2 && r[0] == term(start_child_spec)) co_return co_await add_child(r[1]);
     if (tagged("terminate_child")) {
@@ -345,15 +346,25 @@ task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
         }
         auto started = co_await start_one(children_[*i]);
         publish();
-        if (!started) co_return reply_error(started.error());
-        co_return gs::reply(term::tuple({atoms::ok, term::from_pid(*started)}));
+        co_return reply_started(started);
     }
     co_return co_await gs::server::handle_call(std::move(r), caller);
 }
 
-// start_child with a spec, as OTP's start_child(Sup, ChildSpec): the child
-// joins last (so it stops first). A spec whose start fails is not kept;
-// one whose start returns ignore is, not running.
+// Adds `c` last (so it stops first) and starts it. A failed start leaves
+// no trace; an ignored one keeps its spec, not running, except under
+// simple_one_for_one, where a child is nothing but its process.
+task<gs::step> supervisor_server::start_new(child c) {
+    children_.push_back(std::move(c));
+    auto started = co_await start_one(children_.back());
+    const bool kept = started || (started.error() == term(ignore_atom) && !simple());
+    if (!kept) children_.pop_back();
+    forget_stopped_temporaries();
+    publish();
+    co_return reply_started(started);
+}
+
+// start_child with a spec, as OTP's start_child(Sup, ChildSpec).
 task<gs::step> supervisor_server::add_child(const term& ref) {
     std::optional<child_spec> s = handoff().take(ref);
     if (!s) co_return reply_error(atom("spec_withdrawn")); // its caller is gone
@@ -363,13 +374,8 @@ task<gs::step> supervisor_server::add_child(const term& ref) {
         if (const auto& running = children_[*i].process) co_return reply_error(term::tuple({atom("already_started"), term::from_pid(*running)}));
         co_return reply_error(atom("already_present"));
     }
-    children_.push_back({*s, s->args, std::nullopt});
-    auto started = co_await start_one(children_.back());
-    if (!started && started.error() != term(ignore_atom)) children_.pop_back();
-    forget_stopped_temporaries();
-    publish();
-    if (!started) co_return reply_error(started.error());
-    co_return gs::reply(term::tuple({atoms::ok, term::from_pid(*started)}));
+    child c{*s, s->args, std::nullopt}; // named: GCC 12 and temporaries in co_await
+    co_return co_await start_new(std::move(c));
 }
 
 task<void> supervisor_server::terminate(term) {

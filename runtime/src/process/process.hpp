@@ -169,6 +169,9 @@ struct process {
     // 2 zombie (killed while a runaway). Set by the watchdog and killers,
     // taken back by the owner at its next checkpoint or receive.
     std::atomic<std::uint8_t> runaway{0};
+    /// Dead to the node (links and monitors told, name freed) though its
+    /// code still runs.
+    bool is_zombie() const noexcept { return runaway.load(std::memory_order_acquire) == 2; }
 
     // --- probes only ---
     std::atomic<std::uint32_t> probe_wake{0};

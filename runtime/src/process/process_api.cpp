@@ -17,20 +17,17 @@ namespace detail {
 pid process::id() const noexcept { return local_pid(index, current_serial()); }
 } // namespace detail
 
-namespace {
-// A zombie (killed while a runaway: node_impl::kill_runaway) is dead to the
-// node, so what it still asks of others is dropped: its links and monitors
-// have fired already, and a message from it would come after its DOWN. It
-// unwinds at its next receive or checkpoint; these calls cannot throw to
-// unwind it sooner, since destructors make them.
-bool is_zombie(const process& p) { return p.runaway.load(std::memory_order_relaxed) == 2; }
-} // namespace
+// What a zombie (killed while a runaway: node_impl::kill_runaway) still
+// asks of others is dropped below: its links and monitors have fired
+// already, and a message from it would come after its DOWN. It unwinds at
+// its next receive or checkpoint; these calls cannot throw to unwind it
+// sooner, since destructors make them.
 
 pid self() { return running_process().id(); }
 
 void send(const pid& to, term message) {
     process& p = running_process();
-    if (is_zombie(p)) [[unlikely]] return;
+    if (p.is_zombie()) [[unlikely]] return;
     p.budget -= 1;
     p.reductions.add(1);
     p.messages_out.add(1);
@@ -50,7 +47,7 @@ void close_reply_tag(const reference& tag) { detail::close_reply_tag(&running_pr
 
 void send_reply(const pid& to, const reference& tag, term reply) {
     process& p = running_process();
-    if (is_zombie(p)) [[unlikely]] return;
+    if (p.is_zombie()) [[unlikely]] return;
     p.budget -= 1;
     p.reductions.add(1);
     p.messages_out.add(1);
@@ -63,7 +60,7 @@ void set_label(const char* label) { running_process().current_label.store(label,
 
 timer_ref send_after(std::chrono::nanoseconds delay, const pid& to, term message) {
     process& p = running_process();
-    if (!detail::is_local(to) || is_zombie(p)) return {};
+    if (!detail::is_local(to) || p.is_zombie()) return {};
     return {p.node->timers.start(detail::to_ms(delay), to.id, to.serial, envelope_kind::message, std::move(message))};
 }
 
@@ -71,7 +68,7 @@ bool cancel_timer(timer_ref t) { return running_process().node->timers.cancel(t.
 
 void link(const pid& other) {
     process& p = running_process();
-    if (!is_zombie(p)) detail::link_to(&p, other);
+    if (!p.is_zombie()) detail::link_to(&p, other);
 }
 
 void unlink(const pid& other) {
@@ -82,7 +79,7 @@ void unlink(const pid& other) {
 
 reference monitor(const pid& other) {
     process& p = running_process();
-    return is_zombie(p) ? make_reference() : detail::monitor_of(&p, other);
+    return p.is_zombie() ? make_reference() : detail::monitor_of(&p, other);
 }
 
 void demonitor(const reference& ref, bool flush) { detail::demonitor_of(&running_process(), ref, flush); }
@@ -98,7 +95,7 @@ void exit(term reason) { throw process_exit(std::move(reason)); }
 
 void exit(const pid& target, term reason) {
     process& p = running_process();
-    if (is_zombie(p)) return;
+    if (p.is_zombie()) return;
     if (reason == term(atoms::kill))
         if (process* t = p.node->table.find(target); t && p.node->kill_runaway(t)) return;
     p.node->deliver(target, new_envelope(envelope_kind::exit, std::move(reason), p.index, p.current_serial()));
@@ -107,7 +104,7 @@ void exit(const pid& target, term reason) {
 bool register_name(atom name, const pid& who) {
     process& p = running_process();
     process* target = p.node->table.find(who);
-    return target && !is_zombie(p) && p.node->register_name(name, target);
+    return target && !p.is_zombie() && p.node->register_name(name, target);
 }
 
 bool unregister_name(atom name) { return running_process().node->unregister_name(name); }

@@ -80,7 +80,7 @@ process* process_table::find(const pid& id) const noexcept {
     if (!is_local(id)) return nullptr;
     process* p = at(id.id);
     if (!p || p->current_serial() != id.serial || !p->alive.load(std::memory_order_acquire)) return nullptr;
-    if (p->runaway.load(std::memory_order_acquire) == 2) return nullptr; // a zombie: dead to the node
+    if (p->is_zombie()) return nullptr;
     return p;
 }
 
