@@ -60,11 +60,10 @@ TEST(docs_example, otp_counter_in_an_application_answers_42) {
     sup::spec tree{.flags = {.strategy = sup::strategy::one_for_one, .intensity = 3},
                    .children = {sup::worker<counter_server>(atom("counter"), std::int64_t{41})}};
     pid top = application::start(n, atom("demo"), tree).value();
-    probe me(n);
-    term children = gs::call(me, top, atom("which_children")).value();
+    term children = block_on(n, [&] { return gs::call(top, atom("which_children")); }).value().value();
     pid c = children[0][1].as_pid();
-    EXPECT_EQ(gs::call(me, c, atom("next")).value(), term::integer(42));
-    EXPECT_EQ(to_string(gs::call(me, c, atom("what")).value()), "{error,{unknown_call,what}}");
+    EXPECT_EQ(block_on(n, [&] { return gs::call(c, atom("next")); }).value().value(), term::integer(42));
+    EXPECT_EQ(to_string(block_on(n, [&] { return gs::call(c, atom("what")); }).value().value()), "{error,{unknown_call,what}}");
     EXPECT_TRUE(application::stop(n, atom("demo")).has_value());
 }
 

@@ -119,7 +119,7 @@ protected:
         return p ? *p : pid{};
     }
     term call(server_ref to, term req, std::chrono::milliseconds timeout = gs::default_timeout) {
-        auto r = gs::call(me, to, std::move(req), timeout);
+        auto r = run([&] { return gs::call(to, std::move(req), timeout); });
         EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
         return r ? *r : term();
     }
@@ -129,7 +129,7 @@ EMBER_RUNTIME_TEST_SUITE(gen_servers);
 TEST_P(gen_servers, call_cast_and_info_reach_their_callbacks) {
     pid s = start_counter(atom("counter"));
     EXPECT_EQ(call(s, atom("next")), term::integer(1));
-    gs::cast(me, s, term::integer(10));
+    gs::cast(n, s, term::integer(10));
     EXPECT_EQ(call(atom("counter"), atom("next")), term::integer(12)); // the cast came first
     me.send(s, atom("hello"));
     EXPECT_EQ(to_string(next()), "{info,hello}");
@@ -142,7 +142,7 @@ TEST_P(gen_servers, an_unknown_call_gets_an_error_and_the_server_goes_on) {
 }
 
 TEST_P(gen_servers, a_call_to_nobody_is_noproc_at_once) {
-    auto by_name = gs::call(me, atom("nobody_here"), atom("x"));
+    auto by_name = run([&] { return gs::call(atom("nobody_here"), atom("x")); });
     ASSERT_FALSE(by_name.has_value());
     EXPECT_EQ(by_name.error().code, call_errc::noproc);
     pid s = start_counter();
@@ -151,14 +151,14 @@ TEST_P(gen_servers, a_call_to_nobody_is_noproc_at_once) {
     EXPECT_EQ(to_string(next()), "{info,stop}");
     EXPECT_EQ(to_string(next()), "{terminate,info_stop}");
     EXPECT_EQ(next_down_reason(), term(atom("info_stop")));
-    auto dead = gs::call(me, s, atom("next"));
+    auto dead = run([&] { return gs::call(s, atom("next")); });
     ASSERT_FALSE(dead.has_value());
     EXPECT_EQ(dead.error().code, call_errc::noproc);
 }
 
 TEST_P(gen_servers, a_server_that_dies_in_a_call_gives_exited_with_its_reason) {
     pid s = start_counter();
-    auto r = gs::call(me, s, atom("crash"));
+    auto r = run([&] { return gs::call(s, atom("crash")); });
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, call_errc::exited);
     EXPECT_EQ(to_string(r.error().reason), "{exception,<<\"std::runtime_error\">>,<<\"asked to\">>}");
@@ -167,7 +167,7 @@ TEST_P(gen_servers, a_server_that_dies_in_a_call_gives_exited_with_its_reason) {
 
 TEST_P(gen_servers, a_timed_out_call_leaves_no_late_reply_behind) {
     pid s = start_counter();
-    auto r = gs::call(me, s, t("{slow,100}"), std::chrono::milliseconds(10));
+    auto r = run([&] { return gs::call(s, t("{slow,100}"), std::chrono::milliseconds(10)); });
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, call_errc::timeout);
     // The server replies 90 ms later; the reply must not reach the mailbox.
@@ -212,7 +212,7 @@ TEST_P(gen_servers, an_idle_timeout_becomes_handle_info_timeout_unless_a_message
     expect_silence(std::chrono::milliseconds(100)); // once: the next wait has none
     // A message before the time is up cancels it.
     EXPECT_EQ(call(*s, t("{idle,500}")), term(atoms::ok));
-    gs::cast(me, *s, atom("anything"));
+    gs::cast(n, *s, atom("anything"));
     expect_silence(std::chrono::milliseconds(650));
 }
 
@@ -238,7 +238,7 @@ TEST_P(gen_servers, noreply_then_reply_later_from_another_callback) {
     // cast is sent once the server says the call is in.
     EXPECT_EQ(next(), term(atom("parked")));
     EXPECT_EQ(call(s, atom("next")), term::integer(1)); // the server is free meanwhile
-    gs::cast(me, s, atom("answer_later"));
+    gs::cast(n, s, atom("answer_later"));
     EXPECT_EQ(next(), term(atom("late_answer")));
 }
 
@@ -253,7 +253,7 @@ TEST_P(gen_servers, stop_and_reply_runs_terminate_then_replies) {
 TEST_P(gen_servers, an_exception_in_a_cast_stops_the_server_after_terminate) {
     pid s = start_counter();
     me.monitor(s);
-    gs::cast(me, s, atom("crash"));
+    gs::cast(n, s, atom("crash"));
     EXPECT_EQ(to_string(next()), "{terminate,{exception,<<\"std::logic_error\">>,<<\"cast crash\">>}}");
     EXPECT_EQ(to_string(next_down_reason()), "{exception,<<\"std::logic_error\">>,<<\"cast crash\">>}");
 }
@@ -319,25 +319,25 @@ TEST_P(gen_servers, a_linked_server_that_traps_exits_terminates_with_its_parent)
 TEST_P(gen_servers, get_state_and_replace_state) {
     pid s = start_counter();
     call(s, atom("next"));
-    EXPECT_EQ(*sys::get_state(me, s), term::integer(1));
-    EXPECT_EQ(*sys::replace_state(me, s, term::integer(41)), term(atoms::ok));
+    EXPECT_EQ(*run([&] { return sys::get_state(s); }), term::integer(1));
+    EXPECT_EQ(*run([&] { return sys::replace_state(s, term::integer(41)); }), term(atoms::ok));
     EXPECT_EQ(call(s, atom("next")), term::integer(42));
-    auto bad = sys::replace_state(me, s, atom("not_a_number"));
+    auto bad = run([&] { return sys::replace_state(s, atom("not_a_number")); });
     ASSERT_FALSE(bad.has_value());
     EXPECT_EQ(bad.error().code, call_errc::refused);
-    EXPECT_EQ(*sys::get_state(me, s), term::integer(42)); // unchanged
+    EXPECT_EQ(*run([&] { return sys::get_state(s); }), term::integer(42)); // unchanged
 }
 
 TEST_P(gen_servers, suspended_servers_answer_only_system_requests) {
     pid s = start_counter();
-    EXPECT_EQ(*sys::suspend(me, s), term(atoms::ok));
-    gs::cast(me, s, term::integer(5));
-    auto r = gs::call(me, s, atom("next"), std::chrono::milliseconds(30));
+    EXPECT_EQ(*run([&] { return sys::suspend(s); }), term(atoms::ok));
+    gs::cast(n, s, term::integer(5));
+    auto r = run([&] { return gs::call(s, atom("next"), std::chrono::milliseconds(30)); });
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, call_errc::timeout);
-    EXPECT_EQ(*sys::get_state(me, s), term::integer(0)); // the cast waits
+    EXPECT_EQ(*run([&] { return sys::get_state(s); }), term::integer(0)); // the cast waits
     EXPECT_EQ(n.process_info(s)->stats.status, process_status::suspended);
-    EXPECT_EQ(*sys::resume(me, s), term(atoms::ok));
+    EXPECT_EQ(*run([&] { return sys::resume(s); }), term(atoms::ok));
     // The cast, then the timed-out call (its reply is dropped), then this one.
     EXPECT_EQ(call(s, atom("next")), term::integer(7));
     expect_silence();
@@ -346,29 +346,29 @@ TEST_P(gen_servers, suspended_servers_answer_only_system_requests) {
 TEST_P(gen_servers, change_code_needs_a_suspended_server) {
     pid s = start_counter();
     call(s, atom("next"));
-    auto early = sys::change_code(me, s, atom("v1"), term());
+    auto early = run([&] { return sys::change_code(s, atom("v1"), term()); });
     ASSERT_FALSE(early.has_value());
     EXPECT_EQ(to_string(early.error().reason), "not_suspended");
-    ASSERT_TRUE(sys::suspend(me, s).has_value());
-    auto refused = sys::change_code(me, s, atom("bad"), term());
+    ASSERT_TRUE(run([&] { return sys::suspend(s); }).has_value());
+    auto refused = run([&] { return sys::change_code(s, atom("bad"), term()); });
     ASSERT_FALSE(refused.has_value());
     EXPECT_EQ(to_string(refused.error().reason), "cannot");
-    EXPECT_EQ(*sys::change_code(me, s, atom("v1"), term()), term(atoms::ok));
-    ASSERT_TRUE(sys::resume(me, s).has_value());
+    EXPECT_EQ(*run([&] { return sys::change_code(s, atom("v1"), term()); }), term(atoms::ok));
+    ASSERT_TRUE(run([&] { return sys::resume(s); }).has_value());
     EXPECT_EQ(call(s, atom("next")), term::integer(101));
 }
 
 TEST_P(gen_servers, sys_terminate_runs_terminate_and_exits_with_the_reason) {
     pid s = start_counter();
     me.monitor(s);
-    EXPECT_EQ(*sys::terminate(me, s, atom("bye")), term(atoms::ok));
+    EXPECT_EQ(*run([&] { return sys::terminate(s, atom("bye")); }), term(atoms::ok));
     EXPECT_EQ(to_string(next()), "{terminate,bye}");
     EXPECT_EQ(next_down_reason(), term(atom("bye")));
 }
 
 TEST_P(gen_servers, an_unknown_system_request_is_refused) {
     pid s = start_counter();
-    auto r = sys::detail::request(me, s, atom("dance"), gs::default_timeout);
+    auto r = run([&] { return sys::detail::request(s, atom("dance"), gs::default_timeout); });
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(to_string(r.error().reason), "{unknown_system_request,dance}");
     EXPECT_EQ(call(s, atom("next")), term::integer(1));

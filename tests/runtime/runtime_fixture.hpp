@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "ember/runtime/block_on.hpp"
 #include "ember/runtime/node.hpp"
 #include "ember/term/convert.hpp"
 #include "ember/term/parse.hpp"
@@ -39,6 +40,15 @@ protected:
         EXPECT_FALSE(m.has_value()) << "unexpected " << (m ? to_string(*m) : "");
     }
     static term t(std::string_view text) { return parse(text).value(); }
+    /// Runs a process-side call (a task) from the test thread with
+    /// block_on and returns what it returned; fails the test when the
+    /// helper died or 10 s passed.
+    template <class F>
+    auto run(F fn) {
+        auto r = block_on(n, std::move(fn), std::chrono::milliseconds(10000));
+        if (!r) ADD_FAILURE() << "block_on: " << r.error().message();
+        return std::move(r).value();
+    }
 };
 
 /// Answers {From, X} with X to From; ends on 'shutdown'.

@@ -60,7 +60,7 @@ protected:
         return out;
     }
     term call(pid to, term req) {
-        auto r = gs::call(me, to, std::move(req));
+        auto r = run([&] { return gs::call(to, std::move(req)); });
         EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
         return r ? *r : term();
     }
@@ -180,7 +180,7 @@ TEST_P(supervisors, a_child_that_ignores_shutdown_is_killed_after_its_timeout) {
     pid a = child_pid(s, "stubborn"), b = child_pid(s, "brutal");
     me.monitor(b);
     me.monitor(a);
-    ASSERT_TRUE(sys::terminate(me, s, atoms::shutdown).has_value());
+    ASSERT_TRUE(run([&] { return sys::terminate(s, atoms::shutdown); }).has_value());
     // Reverse order: brutal is killed at once (no terminate), then stubborn
     // gets shutdown, ignores it and is killed 30 ms later.
     EXPECT_EQ(next_down_reason(), term(atoms::killed));
@@ -191,7 +191,7 @@ TEST_P(supervisors, stopping_a_supervisor_stops_its_children_in_reverse_order) {
     pid s = start(three(sup::strategy::one_for_one));
     next_n(3);
     me.monitor(s);
-    ASSERT_TRUE(sys::terminate(me, s, atoms::shutdown).has_value());
+    ASSERT_TRUE(run([&] { return sys::terminate(s, atoms::shutdown); }).has_value());
     EXPECT_EQ(next_n(3), "{stopped,c,shutdown} {stopped,b,shutdown} {stopped,a,shutdown}");
     EXPECT_EQ(next_down_reason(), term(atoms::shutdown));
 }
@@ -290,7 +290,7 @@ TEST_P(supervisors, simple_one_for_one_starts_children_with_their_args_and_resta
 TEST_P(supervisors, start_child_with_a_spec_adds_a_last_child_that_is_supervised_like_the_others) {
     pid s = start(three(sup::strategy::rest_for_one));
     next_n(3);
-    auto d = sup::start_child(me, s, child("d"));
+    auto d = run([&] { return sup::start_child(s, child("d")); });
     ASSERT_TRUE(d.has_value()) << to_string(d.error());
     EXPECT_EQ(next_n(1), "{started,d}");
     EXPECT_EQ(child_pid(s, "d"), *d);
@@ -300,25 +300,25 @@ TEST_P(supervisors, start_child_with_a_spec_adds_a_last_child_that_is_supervised
     kill_child(s, "c");
     EXPECT_EQ(next_n(3), "{stopped,d,shutdown} {started,c} {started,d}");
     // The same id again: refused while it runs, and while its spec is kept.
-    EXPECT_EQ(to_string(sup::start_child(me, s, child("d")).error()), "{already_started," + to_string(term::from_pid(child_pid(s, "d"))) + "}");
+    EXPECT_EQ(to_string(run([&] { return sup::start_child(s, child("d")); }).error()), "{already_started," + to_string(term::from_pid(child_pid(s, "d"))) + "}");
     EXPECT_EQ(to_string(call(s, t("{terminate_child,d}"))), "ok");
     EXPECT_EQ(next_n(1), "{stopped,d,shutdown}");
-    EXPECT_EQ(to_string(sup::start_child(me, s, child("d")).error()), "already_present");
+    EXPECT_EQ(to_string(run([&] { return sup::start_child(s, child("d")); }).error()), "already_present");
     EXPECT_EQ(to_string(call(s, t("{delete_child,d}"))), "ok");
-    EXPECT_TRUE(sup::start_child(me, s, child("d")).has_value());
+    EXPECT_TRUE(run([&] { return sup::start_child(s, child("d")); }).has_value());
     EXPECT_EQ(next_n(1), "{started,d}");
 }
 
 TEST_P(supervisors, start_child_with_a_spec_that_fails_keeps_nothing) {
     pid s = start(three(sup::strategy::one_for_one));
     next_n(3);
-    EXPECT_EQ(to_string(sup::start_child(me, s, child("x", atom("fail_init"))).error()), "cannot_start");
+    EXPECT_EQ(to_string(run([&] { return sup::start_child(s, child("x", atom("fail_init"))); }).error()), "cannot_start");
     sup::child_spec no_start;
     no_start.id = atom("y");
-    EXPECT_EQ(to_string(sup::start_child(me, s, no_start).error()), "{bad_spec,no_start_function,y}");
+    EXPECT_EQ(to_string(run([&] { return sup::start_child(s, no_start); }).error()), "{bad_spec,no_start_function,y}");
     EXPECT_EQ(to_string(call(s, atom("count_children"))), "[{specs,3},{active,3},{supervisors,0},{workers,3}]");
     pid simple = start({{sup::strategy::simple_one_for_one, 1, 5000ms}, {child("tmpl")}});
-    EXPECT_EQ(to_string(sup::start_child(me, simple, child("z")).error()), "simple_one_for_one");
+    EXPECT_EQ(to_string(run([&] { return sup::start_child(simple, child("z")); }).error()), "simple_one_for_one");
 }
 
 TEST_P(supervisors, start_child_with_a_spec_from_a_process) {
@@ -335,7 +335,7 @@ TEST_P(supervisors, start_child_with_a_spec_from_a_process) {
 TEST_P(supervisors, a_supervisor_answers_sys_requests) {
     pid s = start(three(sup::strategy::rest_for_one));
     next_n(3);
-    term state = *sys::get_state(me, s);
+    term state = *run([&] { return sys::get_state(s); });
     EXPECT_EQ(to_string(*state.find(atom("strategy"))), "rest_for_one");
     EXPECT_EQ(n.process_info(s)->stats.initial_call, "supervisor");
 }

@@ -64,7 +64,7 @@ void submit_dirty(std::function<void()> job, const reference& tag) {
     auto report = [node, waiter, tag] {
         node->deliver(waiter, new_envelope(envelope_kind::reply, term::tuple({term::from_reference(tag), dirty_done})));
     };
-    if (node->options.deterministic) {
+    if (node->options().deterministic) {
         job();
         return report();
     }

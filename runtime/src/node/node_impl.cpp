@@ -1,9 +1,10 @@
 // node_impl: global queues, idle schedulers, delivery, registry.
 
 #include "node/node_impl.hpp"
+#include "process/mailbox.hpp"
 #include "process/signals.hpp"
-#include "sys/fast_clock.hpp"
-#include "sys/futex.hpp"
+#include "platform/fast_clock.hpp"
+#include "platform/futex.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -11,22 +12,15 @@
 namespace ember::detail {
 
 node_impl::node_impl(const node_options& o)
-    : options(o), table(*this, o.process_limit), timers(*this, o.deterministic), coarse_epoch_ns(fast_now_ns()) {
-    if (options.deterministic) options.schedulers = 1;
-    if (options.schedulers == 0) options.schedulers = std::max(1u, std::thread::hardware_concurrency());
-    options.schedulers = std::min(options.schedulers, max_scheduler_objects / 2);
-    slots_ = std::make_unique<std::atomic<scheduler*>[]>(options.schedulers);
-    for (unsigned i = 0; i < options.schedulers; ++i) slots_[i].store(make_scheduler(i));
-    node_process_ = table.allocate(nullptr);
+    : options_(o), table_(*this, o.process_limit), timers_(*this, o.deterministic), coarse_epoch_ns_(fast_now_ns()) {
+    if (options_.deterministic) options_.schedulers = 1;
+    if (options_.schedulers == 0) options_.schedulers = std::max(1u, std::thread::hardware_concurrency());
+    options_.schedulers = std::min(options_.schedulers, max_scheduler_objects / 2);
+    slots_ = std::make_unique<std::atomic<scheduler*>[]>(options_.schedulers);
+    for (unsigned i = 0; i < options_.schedulers; ++i) slots_[i].store(make_scheduler(i));
+    node_process_ = table_.allocate(nullptr);
     node_process_->external = true;
     node_process_->inbox.store(inbox::tag_of(node_process_->current_serial()) | inbox::closed);
-}
-
-thread_role::~thread_role() {
-    flush_outbox();
-    ts_.node = saved_.node;
-    ts_.sched = saved_.sched;
-    ts_.current = saved_.current;
 }
 
 std::size_t node_impl::run_until_idle(std::int64_t horizon_ns) {
@@ -35,9 +29,9 @@ std::size_t node_impl::run_until_idle(std::int64_t horizon_ns) {
     std::size_t runs = 0;
     for (;;) {
         runs += slot(0)->run_ready();
-        auto next = timers.next_deadline();
+        auto next = timers_.next_deadline();
         if (!next || *next > limit) break;
-        timers.advance_to(*next);
+        timers_.advance_to(*next);
     }
     return runs;
 }
@@ -84,13 +78,13 @@ void node_impl::start_thread(scheduler* s) {
 }
 
 void node_impl::start() {
-    if (options.deterministic) return;
-    for (unsigned i = 0; i < options.schedulers; ++i) start_thread(slot(i));
+    if (options_.deterministic) return;
+    for (unsigned i = 0; i < options_.schedulers; ++i) start_thread(slot(i));
     watchdog_ = std::thread([this] { watchdog_loop(); });
 }
 
 void node_impl::stop() {
-    if (stopping.exchange(true)) return;
+    if (stopping_.exchange(true)) return;
     for_each_scheduler([](scheduler* s) { s->unpark(); });
     awake_.fetch_add(1);
     awake_.notify_all(); // the watchdog may wait for an awake scheduler
@@ -113,14 +107,14 @@ void node_impl::stop() {
         std::lock_guard lock(dirty_mutex_);
         if (dirty_) dirty_->stop();
     }
-    timers.stop();
+    timers_.stop();
 }
 
 dirty_pool& node_impl::dirty() {
     if (dirty_pool* pool = dirty_started_.load(std::memory_order_acquire)) return *pool;
     std::lock_guard lock(dirty_mutex_);
     if (!dirty_) {
-        dirty_ = std::make_unique<dirty_pool>(options.dirty_threads ? options.dirty_threads : std::max(1u, options.schedulers));
+        dirty_ = std::make_unique<dirty_pool>(options_.dirty_threads ? options_.dirty_threads : std::max(1u, options_.schedulers));
         dirty_started_.store(dirty_.get(), std::memory_order_release);
     }
     return *dirty_;
@@ -140,15 +134,15 @@ void node_impl::scheduler_awake(bool awake) noexcept {
 // run started more than the threshold ago, and is still the same run, holds
 // a runaway. Sleeps while every scheduler sleeps.
 void node_impl::watchdog_loop() {
-    const std::int64_t threshold = std::chrono::duration_cast<std::chrono::nanoseconds>(options.runaway_threshold).count();
-    while (!stopping.load(std::memory_order_acquire)) {
+    const std::int64_t threshold = std::chrono::duration_cast<std::chrono::nanoseconds>(options_.runaway_threshold).count();
+    while (!stopping()) {
         if (awake_.load(std::memory_order_acquire) == 0) {
             awake_.wait(0, std::memory_order_acquire);
             continue;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
         const std::int64_t now = fast_now_ns();
-        for (unsigned i = 0; i < options.schedulers; ++i) {
+        for (unsigned i = 0; i < options_.schedulers; ++i) {
             scheduler* s = slot(i);
             process* p = s->running();
             if (!p) continue;
@@ -166,13 +160,13 @@ void node_impl::take_over(unsigned slot_index, scheduler* held, process* runaway
         runaway->runaway.store(0, std::memory_order_release);
         return;
     }
-    runaway_threads.fetch_add(1, std::memory_order_relaxed);
+    runaway_threads_.fetch_add(1, std::memory_order_relaxed);
     held->retire(); // its thread now belongs to the runaway, at idle priority
     slots_[slot_index].store(fresh, std::memory_order_release);
     start_thread(fresh);
     record_event({event_kind::long_schedule, runaway->id(), held->id(),
-                  static_cast<std::uint64_t>((fast_now_ns() - coarse_epoch_ns) / 1'000'000),
-                  static_cast<std::uint64_t>(ran_ns / 1'000'000), static_cast<std::uint64_t>(options.runaway_threshold.count())});
+                  static_cast<std::uint64_t>((fast_now_ns() - coarse_epoch_ns_) / 1'000'000),
+                  static_cast<std::uint64_t>(ran_ns / 1'000'000), static_cast<std::uint64_t>(options_.runaway_threshold.count())});
 }
 
 bool node_impl::kill_runaway(process* target) {
@@ -191,16 +185,16 @@ bool node_impl::kill_runaway(process* target) {
 void node_impl::raise_growth_alarms(process* p) {
     const auto raise = [&](growth_alarm bit, event_kind kind, std::uint64_t value, std::uint64_t limit) {
         if (!limit || value < limit || (p->alarms.fetch_or(bit, std::memory_order_relaxed) & bit)) return;
-        record_event({kind, p->id(), 0, static_cast<std::uint64_t>((fast_now_ns() - coarse_epoch_ns) / 1'000'000), value, limit});
+        record_event({kind, p->id(), 0, static_cast<std::uint64_t>((fast_now_ns() - coarse_epoch_ns_) / 1'000'000), value, limit});
     };
-    raise(long_queue_alarm, event_kind::long_message_queue, p->mailbox_length(), options.long_message_queue);
-    raise(large_memory_alarm, event_kind::large_memory, p->memory_bytes(), options.large_memory_bytes);
+    raise(long_queue_alarm, event_kind::long_message_queue, p->mailbox_length(), options_.long_message_queue);
+    raise(large_memory_alarm, event_kind::large_memory, p->memory_bytes(), options_.large_memory_bytes);
 }
 
 void node_impl::rearm_alarms(process* p) {
     std::uint8_t clear = 0;
-    if (p->mailbox_length() < options.long_message_queue / 2) clear |= long_queue_alarm;
-    if (p->memory_bytes() < options.large_memory_bytes / 2) clear |= large_memory_alarm;
+    if (p->mailbox_length() < options_.long_message_queue / 2) clear |= long_queue_alarm;
+    if (p->memory_bytes() < options_.large_memory_bytes / 2) clear |= large_memory_alarm;
     if (clear) p->alarms.fetch_and(static_cast<std::uint8_t>(~clear), std::memory_order_relaxed);
 }
 
@@ -282,7 +276,7 @@ process* node_impl::pop_global(priority prio) {
 // the sleeper's re-check sees the work. (RMWs rather than fences, which
 // ThreadSanitizer cannot follow.)
 void node_impl::wake_one() {
-    if (idle_count_.fetch_add(0, std::memory_order_seq_cst) == 0 || spinning.load(std::memory_order_relaxed) > 0) return;
+    if (idle_count_.fetch_add(0, std::memory_order_seq_cst) == 0 || spinning_.load(std::memory_order_relaxed) > 0) return;
     scheduler* s = nullptr;
     {
         std::lock_guard lock(idle_mutex_);
@@ -320,7 +314,7 @@ bool node_impl::deliver(std::uint32_t index, std::uint32_t serial, envelope* e) 
 }
 
 bool node_impl::deliver_chain(std::uint32_t index, std::uint32_t serial, envelope* newest, envelope* oldest, std::uint32_t messages) {
-    process* p = table.at(index);
+    process* p = table_.at(index);
     const std::uint64_t tag = inbox::tag_of(serial);
     std::uint64_t word = p ? p->inbox.load(std::memory_order_acquire) : 0;
     for (;;) {
@@ -341,32 +335,6 @@ bool node_impl::deliver_chain(std::uint32_t index, std::uint32_t serial, envelop
     if (messages) p->messages_in.fetch_add(messages, std::memory_order_relaxed);
     if (inbox::state(word) == inbox::parked) wake(p);
     return true;
-}
-
-void post(node_impl& n, const pid& to, term message) {
-    outbox& o = this_thread_state().out;
-    if (o.newest && (o.index != to.id || o.serial != to.serial || o.node != &n)) flush_outbox();
-    if (!is_local(to)) return; // no distribution yet: dropped
-    envelope* e = new_envelope(envelope_kind::message, std::move(message));
-    e->next = o.newest;
-    if (!o.newest) {
-        o.oldest = e;
-        o.index = to.id;
-        o.serial = to.serial;
-        o.node = &n;
-    }
-    o.newest = e;
-    // Bounded, so a long burst still reaches the receiver in pieces.
-    if (++o.count >= 4096) flush_outbox();
-}
-
-void flush_outbox() noexcept {
-    outbox& o = this_thread_state().out;
-    if (!o.newest) return;
-    const outbox batch = o;
-    o.newest = o.oldest = nullptr;
-    o.count = 0;
-    batch.node->deliver_chain(batch.index, batch.serial, batch.newest, batch.oldest, batch.count);
 }
 
 bool node_impl::deliver(const pid& to, envelope* e) {
@@ -401,7 +369,7 @@ bool node_impl::unregister_name(atom name) {
     std::lock_guard lock(registry_mutex_);
     auto it = names_.find(name.index());
     if (it == names_.end()) return false;
-    if (process* p = table.find(it->second)) p->registered_name.store(0, std::memory_order_relaxed);
+    if (process* p = table_.find(it->second)) p->registered_name.store(0, std::memory_order_relaxed);
     names_.erase(it);
     return true;
 }

@@ -1,6 +1,10 @@
 #pragma once
 // The inside of a node: what every part of the runtime reaches through the
-// process it runs. Sections: [members] [scheduling] [delivery] [thread state]
+// process it runs. Nothing outside runtime/src sees it: ember::node holds
+// one and reaches it through node_access; the OTP layer sees only
+// otp/node_services.hpp. Per-thread state is in process/thread_state.hpp,
+// the owner's mailbox operations in process/mailbox.hpp.
+// Sections: [parts] [schedulers] [scheduling] [delivery] [runaways]
 
 #include <array>
 #include <atomic>
@@ -17,6 +21,7 @@
 #include "otp/supervision_registry.hpp"
 #include "process/process.hpp"
 #include "process/process_table.hpp"
+#include "process/thread_state.hpp"
 #include "scheduler/scheduler.hpp"
 #include "timer/timer_service.hpp"
 
@@ -50,12 +55,15 @@ public:
     void start();
     void stop();
 
-    // [members] -------------------------------------------------------------
-    node_options options;
-    process_table table;
-    timer_service timers;
-    supervision_registry supervision;
-    std::atomic<bool> stopping{false};
+    // [parts] ---------------------------------------------------------------
+    /// The options as given, with schedulers resolved (never 0). Any thread.
+    const node_options& options() const noexcept { return options_; }
+    process_table& table() noexcept { return table_; }
+    const process_table& table() const noexcept { return table_; }
+    timer_service& timers() noexcept { return timers_; }
+    supervision_registry& supervision() noexcept { return supervision_; }
+    /// stop() has begun: no new spawns, schedulers leave their loops.
+    bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
 
     // [schedulers] ------------------------------------------------------------
     // Scheduler objects outlive their threads. `slot(i)` is the i-th of the
@@ -66,16 +74,18 @@ public:
     // objects whose thread has ended are reused.
     static constexpr unsigned max_scheduler_objects = 256;
     scheduler* slot(unsigned i) const noexcept { return slots_[i].load(std::memory_order_acquire); }
-    unsigned slot_count() const noexcept { return options.schedulers; }
+    unsigned slot_count() const noexcept { return options_.schedulers; }
     /// Threads handed to a runaway and not ended yet (the tools show it).
-    std::atomic<unsigned> runaway_threads{0};
+    unsigned runaway_threads() const noexcept { return runaway_threads_.load(std::memory_order_relaxed); }
+    /// A retired scheduler's thread ended its runaway's run and exits.
+    void runaway_thread_ended() noexcept { runaway_threads_.fetch_sub(1, std::memory_order_relaxed); }
     template <class F>
     void for_each_scheduler(F&& f) const {
         const unsigned n = object_count_.load(std::memory_order_acquire);
         for (unsigned i = 0; i < n; ++i) f(objects_[i].load(std::memory_order_acquire));
     }
     /// The coarse clock at start: process start times count from here.
-    const std::int64_t coarse_epoch_ns;
+    std::int64_t coarse_epoch_ns() const noexcept { return coarse_epoch_ns_; }
 
     // [scheduling] ----------------------------------------------------------
     /// Makes a parked or new process runnable, from any thread.
@@ -94,7 +104,10 @@ public:
     /// work, then sleeps; a pusher publishes work, then looks for sleepers.
     void enter_idle(scheduler* s);
     bool leave_idle(scheduler* s); // false when a waker already took it off the list
-    std::atomic<int> spinning{0};
+    /// A scheduler looks for work without sleeping: wake_one leaves the
+    /// sleepers alone meanwhile.
+    void spinning_begins() noexcept { spinning_.fetch_add(1, std::memory_order_acq_rel); }
+    void spinning_ends() noexcept { spinning_.fetch_sub(1, std::memory_order_acq_rel); }
 
     // [delivery] ------------------------------------------------------------
     /// Pushes `e` into the inbox of (index, serial); frees it and returns
@@ -112,7 +125,7 @@ public:
     void unregister_process(process* p);
     std::optional<pid> whereis(atom name) const;
 
-    std::int64_t now_ns() const { return timers.now_ns(); }
+    std::int64_t now_ns() const { return timers_.now_ns(); }
 
     /// The dirty pool, started on first call (thread-safe).
     dirty_pool& dirty();
@@ -141,8 +154,8 @@ public:
     /// Owner side, after its mailbox or frames grew: raises
     /// long_message_queue / large_memory events for thresholds crossed.
     void watch_growth(process* p) {
-        const std::uint64_t queue_limit = options.long_message_queue;
-        const std::size_t memory_limit = options.large_memory_bytes;
+        const std::uint64_t queue_limit = options_.long_message_queue;
+        const std::size_t memory_limit = options_.large_memory_bytes;
         if ((queue_limit && p->mailbox_length() >= queue_limit) || (memory_limit && p->memory_bytes() >= memory_limit)) [[unlikely]]
             raise_growth_alarms(p);
     }
@@ -150,6 +163,15 @@ public:
     void rearm_alarms(process* p);
 
 private:
+    node_options options_;
+    process_table table_;
+    timer_service timers_;
+    supervision_registry supervision_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<unsigned> runaway_threads_{0};
+    const std::int64_t coarse_epoch_ns_;
+    std::atomic<int> spinning_{0};
+
     scheduler* make_scheduler(unsigned id);
     void start_thread(scheduler* s);
     void watchdog_loop();
@@ -185,91 +207,5 @@ private:
     mutable std::mutex registry_mutex_;
     std::unordered_map<std::uint32_t, pid> names_;
 };
-
-// [thread state] ---------------------------------------------------------------
-
-/// Messages a running process sent to one receiver and that are not
-/// delivered yet: consecutive sends to the same pid are chained here and
-/// pushed with one compare-exchange when the process sends elsewhere,
-/// receives, reaches a checkpoint or exits. Fan-in then costs one atomic
-/// operation per batch instead of two per message; per-pair order and
-/// "delivered by the time the sender waits" both hold.
-struct outbox {
-    std::uint32_t index = 0;
-    std::uint32_t serial = 0;
-    envelope* newest = nullptr; // the chain runs newest to oldest, as the inbox stack does
-    envelope* oldest = nullptr;
-    std::uint32_t count = 0;
-    node_impl* node = nullptr;
-};
-
-/// What the current thread is doing. Read only through these out-of-line
-/// functions: Clang may cache the address of a thread_local across a
-/// co_await, and a process can resume on another thread.
-struct thread_state {
-    outbox out;
-    node_impl* node = nullptr;
-    scheduler* sched = nullptr;
-    process* current = nullptr;
-    process* frame_owner = nullptr; // a process being spawned: its frame is charged to it
-    run_outcome outcome = run_outcome::finished;
-    std::int64_t run_started_ns = 0;
-};
-[[gnu::noinline]] thread_state& this_thread_state() noexcept;
-
-/// Makes this thread act for `node` (and optionally as `current`) for a
-/// scope, then restores what it was: for code that runs process-side work
-/// outside a scheduler loop (probes, teardown, deterministic runs). Sends
-/// made meanwhile are delivered before the scope ends.
-class thread_role {
-public:
-    thread_role(node_impl* node, scheduler* sched, process* current) : ts_(this_thread_state()), saved_{ts_.node, ts_.sched, ts_.current} {
-        ts_.node = node;
-        ts_.sched = sched;
-        ts_.current = current;
-    }
-    ~thread_role();
-    thread_role(const thread_role&) = delete;
-    thread_role& operator=(const thread_role&) = delete;
-    void act_as(process* current) noexcept { ts_.current = current; }
-
-private:
-    thread_state& ts_;
-    struct {
-        node_impl* node;
-        scheduler* sched;
-        process* current;
-    } saved_;
-};
-/// The running process; asserts that there is one.
-process& running_process() noexcept;
-
-/// Adds a message for `to` to the thread's outbox (see outbox).
-void post(node_impl& n, const pid& to, term message);
-/// Delivers the thread's outbox, if it holds anything.
-void flush_outbox() noexcept;
-
-/// Runs when a process's coroutine has finished or been unwound: signals
-/// links and monitors, frees its name and its block.
-void finish_process(process* p, scheduler* s);
-/// Takes everything in the inbox into the private queue, handling signals.
-void drain_inbox(process* p);
-/// Closes the inbox for good (senders now see a dead process) and empties
-/// the mailbox. Link and monitor requests that came before are recorded, so
-/// the exit's signals reach those senders too.
-void close_mailbox(process* p);
-/// Looks for a match for `st` in the private queue, from where the last
-/// look stopped. On a match, removes it into st.result.
-bool scan_queue(process* p, receive_state& st);
-/// The receive a woken process waits in: re-checks it. True when the
-/// process must resume (a match, a timeout, or an exit to take).
-bool recheck_wait(process* p);
-/// Reply tags of `p` (see ember::open_reply_tag); owner side. Closing one
-/// also removes a reply to it that is queued already.
-void open_reply_tag(process* p, const term& tag);
-void close_reply_tag(process* p, const term& tag);
-/// Parks `p` (its inbox becomes `parked`); false when messages arrived
-/// first and the caller must look again.
-bool try_park(process* p);
 
 } // namespace ember::detail

@@ -3,7 +3,8 @@
 
 #include "ember/runtime/application.hpp"
 
-#include "node/node_impl.hpp"
+#include "otp/node_services.hpp"
+#include "otp/supervision_registry.hpp"
 
 namespace ember::application {
 
@@ -11,7 +12,7 @@ namespace {
 
 const atom stop_atom("$stop_application");
 
-detail::supervision_registry& registry() { return detail::running_process().node->supervision; }
+detail::supervision_registry& registry() { return detail::node_services::running().supervision(); }
 
 bool is_exit_of(const term& m, const term& who) { return m.is_tuple() && m.size() == 3 && m[0] == term(atoms::EXIT) && m[1] == who; }
 
@@ -42,35 +43,60 @@ process_task master(atom name, supervisor::spec s, pid report) {
     send(m[1].as_pid(), atoms::ok);
 }
 
+// The two waits of start and stop, run in a block_on helper: the master's
+// report (or its DOWN), and its answer to a stop (or its DOWN).
+bool is_report_or_down(const term& m, const term& ref) {
+    if (m.is_tuple() && m.size() == 2 && (m[0] == term(atoms::ok) || m[0] == term(atoms::error))) return true;
+    return m.is_tuple() && m.size() == 5 && m[0] == term(atoms::DOWN) && m[1] == ref;
+}
+
+task<expected<pid, term>> start_master(atom name, supervisor::spec s) {
+    const pid m = spawn_opt({.label = "application_master"}, &master, name, std::move(s), self()).value();
+    const reference mon = monitor(m);
+    const term ref = term::from_reference(mon);
+    const term answer = co_await receive([&](const term& x) { return is_report_or_down(x, ref); });
+    demonitor(mon, true);
+    if (answer.size() == 5) { // the master died before it reported
+        registry().set_application({name, {}, false, answer[4]});
+        co_return unexpected(answer[4]);
+    }
+    if (answer[0] == term(atoms::ok)) co_return answer[1].as_pid();
+    co_return unexpected(answer[1]);
+}
+
+task<expected<void, term>> stop_master(pid m) {
+    const reference mon = monitor(m);
+    const term ref = term::from_reference(mon);
+    send(m, term::tuple({stop_atom, term::from_pid(self())}));
+    const term answer = co_await receive([&](const term& x) {
+        return x == term(atoms::ok) || (x.is_tuple() && x.size() == 5 && x[0] == term(atoms::DOWN) && x[1] == ref);
+    });
+    demonitor(mon, true);
+    if (answer == term(atoms::ok)) co_return expected<void, term>();
+    co_return unexpected(answer[4]);
+}
+
 } // namespace
 
 expected<pid, term> start(node& n, atom name, supervisor::spec s) {
-    if (!n.impl().supervision.claim_application(name)) return unexpected(term::tuple({atom("already_started"), name}));
-    probe waiter(n);
-    const pid m = n.spawn_opt({.label = "application_master"}, &master, name, std::move(s), waiter.self()).value();
-    waiter.monitor(m);
-    const std::optional<term> answer = waiter.receive(std::chrono::hours(24 * 365));
-    if (!answer || answer->size() == 5) { // the master died before it reported
-        const term reason = answer ? (*answer)[4] : term(atoms::timeout);
-        n.impl().supervision.set_application({name, {}, false, reason});
-        return unexpected(reason);
+    if (!detail::node_services::of(n).supervision().claim_application(name)) return unexpected(term::tuple({atom("already_started"), name}));
+    auto started = block_on(n, [name, s = std::move(s)]() mutable { return start_master(name, std::move(s)); });
+    if (!started) {
+        detail::node_services::of(n).supervision().set_application({name, {}, false, started.error().reason});
+        return unexpected(started.error().reason);
     }
-    if ((*answer)[0] == term(atoms::ok)) return (*answer)[1].as_pid();
-    return unexpected((*answer)[1]);
+    return *started;
 }
 
 expected<void, term> stop(node& n, atom name) {
     for (const application_stats& a : n.applications()) {
         if (a.name != name || !a.running || a.supervisor == pid{}) continue;
-        probe waiter(n);
         // The master is the supervisor's parent: found through its stats.
         const auto info = n.process_info(a.supervisor);
         if (!info) break;
-        waiter.monitor(info->stats.parent);
-        waiter.send(info->stats.parent, term::tuple({stop_atom, term::from_pid(waiter.self())}));
-        const std::optional<term> answer = waiter.receive(std::chrono::hours(24 * 365));
-        if (answer && *answer == term(atoms::ok)) return {};
-        return unexpected(answer ? (*answer)[4] : term(atoms::timeout));
+        auto stopped = block_on(n, [master = info->stats.parent] { return stop_master(master); });
+        if (!stopped) return unexpected(stopped.error().reason);
+        return *stopped;
     }
     return unexpected(term(atom("not_running")));
 }

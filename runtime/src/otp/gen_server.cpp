@@ -122,26 +122,6 @@ task<expected<pid, term>> finish_start(expected<pid, spawn_error> spawned, start
     co_return unexpected(result.is_tuple() && result.size() == 2 ? result[1] : result);
 }
 
-namespace {
-process_task run_start(std::function<task<expected<pid, term>>()> start, pid report) {
-    expected<pid, term> started = co_await start();
-    send(report, started ? term::tuple({atoms::ok, term::from_pid(*started)}) : term::tuple({atoms::error, started.error()}));
-}
-} // namespace
-
-expected<pid, term> start_from_outside(node& n, std::function<task<expected<pid, term>>()> start) {
-    probe waiter(n);
-    const pid helper = n.spawn(&run_start, std::move(start), waiter.self());
-    waiter.monitor(helper);
-    // The helper answers, or dies (killed, or its start threw) and its DOWN says why.
-    const std::optional<term> answer = waiter.receive(std::chrono::hours(24 * 365));
-    if (!answer) return unexpected(term(atoms::timeout));
-    const term& a = *answer;
-    if (a.size() == 5) return unexpected(a[4]);
-    if (a[0] == term(atoms::ok)) return a[1].as_pid();
-    return unexpected(a[1]);
-}
-
 } // namespace detail
 
 // [the loop] ------------------------------------------------------------------------
@@ -304,18 +284,14 @@ task<expected<term, call_error>> call(server_ref to, term request, std::chrono::
     return otp::request(gen_call, to, std::move(request), timeout);
 }
 
-expected<term, call_error> call(probe& via, server_ref to, term request, std::chrono::milliseconds timeout) {
-    return otp::request(via, gen_call, to, std::move(request), timeout);
-}
-
 void cast(server_ref to, term message) {
     const std::optional<pid> target = to.id ? to.id : whereis(to.name);
     if (target) send(*target, term::tuple({gen_cast, std::move(message)}));
 }
 
-void cast(probe& via, server_ref to, term message) {
-    const std::optional<pid> target = to.id ? to.id : via.whereis(to.name);
-    if (target) via.send(*target, term::tuple({gen_cast, std::move(message)}));
+void cast(node& n, server_ref to, term message) {
+    const std::optional<pid> target = to.id ? to.id : n.whereis(to.name);
+    if (target) n.send(*target, term::tuple({gen_cast, std::move(message)}));
 }
 
 } // namespace ember::gen_server
@@ -335,10 +311,6 @@ expected<term, call_error> refusal_as_error(expected<term, call_error> answer) {
 
 task<expected<term, call_error>> request(server_ref to, term request, std::chrono::milliseconds timeout) {
     co_return refusal_as_error(co_await otp::request(system_atom, to, std::move(request), timeout));
-}
-
-expected<term, call_error> request(probe& via, server_ref to, term request, std::chrono::milliseconds timeout) {
-    return refusal_as_error(otp::request(via, system_atom, to, std::move(request), timeout));
 }
 
 term replace_state_request(term state) { return term::tuple({atom("replace_state"), std::move(state)}); }

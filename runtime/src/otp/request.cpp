@@ -61,21 +61,6 @@ task<expected<term, call_error>> request(atom kind, server_ref to, term body, st
     co_return outcome(std::move(answer));
 }
 
-expected<term, call_error> request(probe& via, atom kind, server_ref to, term body, std::chrono::milliseconds timeout) {
-    const std::optional<pid> target = to.id ? to.id : via.whereis(to.name);
-    if (!target) return unexpected(no_such_name);
-    const reference ref = via.monitor(*target);
-    const term tag = term::from_reference(ref);
-    via.open_reply_tag(ref);
-    via.send(*target, request_message(kind, via.self(), tag, std::move(body)));
-    // A probe waits with a deadline; "for ever" is a year.
-    const auto wait = timeout == gen_server::infinity ? std::chrono::milliseconds(std::chrono::hours(24 * 365)) : timeout;
-    std::optional<term> answer = via.receive([&tag](const term& m) { return is_answer(m, tag); }, wait);
-    via.close_reply_tag(ref);
-    via.demonitor(ref, true);
-    return outcome(std::move(answer));
-}
-
 bool read_request(const term& m, atom kind, incoming& out) {
     if (!m.is_tuple() || m.size() != 3 || m[0] != term(kind)) return false;
     const term& from = m[1];

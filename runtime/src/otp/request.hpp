@@ -12,8 +12,6 @@ namespace ember::otp {
 
 /// Sends {kind, {self(), Tag}, request} to `to` and waits for the reply.
 task<expected<term, call_error>> request(atom kind, server_ref to, term request, std::chrono::milliseconds timeout);
-/// The same from a thread with a probe.
-expected<term, call_error> request(probe& via, atom kind, server_ref to, term request, std::chrono::milliseconds timeout);
 
 /// A request as received: {Kind, {Caller, Tag}, Request} with its parts.
 struct incoming {

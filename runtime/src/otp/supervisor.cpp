@@ -9,7 +9,8 @@
 #include <deque>
 #include <mutex>
 
-#include "node/node_impl.hpp"
+#include "otp/node_services.hpp"
+#include "otp/supervision_registry.hpp"
 
 namespace ember::supervisor {
 
@@ -121,8 +122,8 @@ private:
     std::uint64_t restarts_total_ = 0;
 };
 
-ember::detail::node_impl& this_node() { return *ember::detail::running_process().node; }
-std::uint64_t uptime_ms() { return static_cast<std::uint64_t>(this_node().now_ns() / 1'000'000); }
+ember::detail::node_services this_node() { return ember::detail::node_services::running(); }
+std::uint64_t uptime_ms() { return this_node().uptime_ms(); }
 
 // [children] ---------------------------------------------------------------------
 
@@ -206,7 +207,7 @@ term supervisor_server::count_children() const {
 // Counts a restart against the intensity and records it. False when it is
 // one too many: the supervisor must give up.
 bool supervisor_server::allow_restart(const child& c, const pid& old, const term& reason) {
-    ember::detail::node_impl& n = this_node();
+    const ember::detail::node_services n = this_node();
     const std::int64_t now = n.now_ns();
     const std::int64_t period_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(flags_.period).count();
     restart_times_ns_.push_back(now);
@@ -216,7 +217,7 @@ bool supervisor_server::allow_restart(const child& c, const pid& old, const term
     ++restarts_total_;
     const std::size_t in_period = restart_times_ns_.size();
     if (in_period > flags_.intensity) return false;
-    if (flags_.intensity - in_period <= n.options.restart_limit_margin)
+    if (flags_.intensity - in_period <= n.restart_limit_margin())
         n.record_event({event_kind::restart_limit_near, self(), 0, uptime_ms(), in_period, flags_.intensity});
     return true;
 }
@@ -252,7 +253,7 @@ void supervisor_server::publish() const {
     for (const child& c : children_) s.children.push_back({c.spec.id, c.process, type_name(c.spec.type), restart_name(c.spec.restart_type)});
     s.restarts.assign(history_.begin(), history_.end());
     s.restarts_total = restarts_total_;
-    this_node().supervision.publish(std::move(s));
+    this_node().supervision().publish(std::move(s));
 }
 
 // [callbacks] ---------------------------------------------------------------------------
@@ -380,7 +381,7 @@ task<gs::step> supervisor_server::add_child(const term& ref) {
 
 task<void> supervisor_server::terminate(term) {
     co_await stop_all();
-    this_node().supervision.withdraw(self());
+    this_node().supervision().withdraw(self());
 }
 
 term supervisor_server::state_term() const {
@@ -453,10 +454,6 @@ task<expected<pid, term>> start_child(server_ref sup, child_spec spec) {
     const spec_on_loan loan(std::move(spec));
     const term request = loan.request();
     co_return as_started(co_await gs::call(sup, request, gs::infinity));
-}
-expected<pid, term> start_child(probe& via, server_ref sup, child_spec spec) {
-    const spec_on_loan loan(std::move(spec));
-    return as_started(gs::call(via, sup, loan.request(), gs::infinity));
 }
 task<expected<void, term>> terminate_child(server_ref sup, term id_or_pid) {
     const term request = term::tuple({atom("terminate_child"), std::move(id_or_pid)});

@@ -1,6 +1,8 @@
 // A process's end: its exit reason, the signals it sends, its block's return.
 
 #include "node/node_impl.hpp"
+#include "process/finish.hpp"
+#include "process/mailbox.hpp"
 #include "process/signals.hpp"
 
 namespace ember::detail {
@@ -54,7 +56,7 @@ void finish_process(process* p, scheduler* s) {
     p->trap_exit = false;
     p->memory.value.store(0, std::memory_order_relaxed);
     ts.current = nullptr;
-    p->node->table.release(p, s ? &s->free_cache : nullptr);
+    p->node->table().release(p, s ? &s->free_cache : nullptr);
 }
 
 } // namespace ember::detail

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "node/node_impl.hpp"
+#include "process/mailbox.hpp"
 #include "process/signals.hpp"
 
 namespace ember::detail {

@@ -1,4 +1,4 @@
-// Per-thread pools for envelopes and coroutine frames, and the thread state.
+// Per-thread pools for envelopes and coroutine frames.
 //
 // Messages are made on the sender's thread and freed on the receiver's, and
 // frames are made and freed at spawn and exit rates, so both come from
@@ -13,19 +13,6 @@
 #include "node/node_impl.hpp"
 
 namespace ember::detail {
-
-// initial-exec: the runtime library is loaded at program start, so its
-// thread-locals can be reached without __tls_get_addr (8% of a ping-pong).
-thread_state& this_thread_state() noexcept {
-    thread_local thread_state state [[gnu::tls_model("initial-exec")]];
-    return state;
-}
-
-process& running_process() noexcept {
-    process* p = this_thread_state().current;
-    assert(p && "this Ember function must be called from inside a running process");
-    return *p;
-}
 
 namespace {
 

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "node/node_impl.hpp"
+#include "process/mailbox.hpp"
 #include "process/signals.hpp"
 
 namespace ember {
@@ -61,10 +62,10 @@ void set_label(const char* label) { running_process().current_label.store(label,
 timer_ref send_after(std::chrono::nanoseconds delay, const pid& to, term message) {
     process& p = running_process();
     if (!detail::is_local(to) || p.is_zombie()) return {};
-    return {p.node->timers.start(detail::to_ms(delay), to.id, to.serial, envelope_kind::message, std::move(message))};
+    return {p.node->timers().start(detail::to_ms(delay), to.id, to.serial, envelope_kind::message, std::move(message))};
 }
 
-bool cancel_timer(timer_ref t) { return running_process().node->timers.cancel(t.id); }
+bool cancel_timer(timer_ref t) { return running_process().node->timers().cancel(t.id); }
 
 void link(const pid& other) {
     process& p = running_process();
@@ -97,13 +98,13 @@ void exit(const pid& target, term reason) {
     process& p = running_process();
     if (p.is_zombie()) return;
     if (reason == term(atoms::kill))
-        if (process* t = p.node->table.find(target); t && p.node->kill_runaway(t)) return;
+        if (process* t = p.node->table().find(target); t && p.node->kill_runaway(t)) return;
     p.node->deliver(target, new_envelope(envelope_kind::exit, std::move(reason), p.index, p.current_serial()));
 }
 
 bool register_name(atom name, const pid& who) {
     process& p = running_process();
-    process* target = p.node->table.find(who);
+    process* target = p.node->table().find(who);
     return target && !p.is_zombie() && p.node->register_name(name, target);
 }
 

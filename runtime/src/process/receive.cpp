@@ -8,8 +8,9 @@
 #include <cassert>
 
 #include "node/node_impl.hpp"
+#include "process/mailbox.hpp"
 #include "process/signals.hpp"
-#include "sys/fast_clock.hpp"
+#include "platform/fast_clock.hpp"
 
 namespace ember::detail {
 
@@ -40,7 +41,7 @@ void finish_wait(process& p, receive_state& st) {
     p.waiting_on = nullptr;
     ++p.wait_token; // any timeout still in flight for this wait is now stale
     if (st.timer != 0) {
-        p.node->timers.cancel(st.timer);
+        p.node->timers().cancel(st.timer);
         st.timer = 0;
     }
 }
@@ -83,7 +84,7 @@ bool receive_suspend(receive_state& st, std::coroutine_handle<> h) {
     }
     p.waiting_on = &st;
     if (st.timeout_ms > 0 && st.timer == 0)
-        st.timer = p.node->timers.start(st.timeout_ms, p.index, p.current_serial(), envelope_kind::timeout,
+        st.timer = p.node->timers().start(st.timeout_ms, p.index, p.current_serial(), envelope_kind::timeout,
                                         term::integer(static_cast<std::int64_t>(++p.wait_token)));
     for (;;) {
         leave_thread(p);

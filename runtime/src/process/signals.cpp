@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "node/node_impl.hpp"
+#include "process/mailbox.hpp"
 
 namespace ember::detail {
 

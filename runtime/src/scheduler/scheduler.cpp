@@ -10,8 +10,10 @@
 #include <cassert>
 
 #include "node/node_impl.hpp"
-#include "sys/fast_clock.hpp"
-#include "sys/thread_priority.hpp"
+#include "process/finish.hpp"
+#include "process/mailbox.hpp"
+#include "platform/fast_clock.hpp"
+#include "platform/thread_priority.hpp"
 
 namespace ember::detail {
 
@@ -108,7 +110,7 @@ void scheduler::run(process* p) {
     }
 resume:
     p->status.store(process_status::running, std::memory_order_relaxed);
-    p->budget = node_.options.slice_reductions;
+    p->budget = node_.options().slice_reductions;
     ts.outcome = run_outcome::finished;
     ts.run_started_ns = fast_now_ns();
     // For the watchdog: what runs here, since when.
@@ -133,7 +135,7 @@ resume:
 void scheduler::run_loop() {
     thread_id_.store(current_thread_id(), std::memory_order_release);
     busy_since_ = node_.now_ns();
-    while (!node_.stopping.load(std::memory_order_acquire) && !retired_.load(std::memory_order_acquire)) {
+    while (!node_.stopping() && !retired_.load(std::memory_order_acquire)) {
         if (process* p = next_process()) {
             run(p);
             continue;
@@ -142,7 +144,7 @@ void scheduler::run_loop() {
     }
     if (retired_.load(std::memory_order_acquire)) {
         hand_back_leftovers();
-        node_.runaway_threads.fetch_sub(1, std::memory_order_relaxed);
+        node_.runaway_thread_ended();
         thread_done_.store(true, std::memory_order_release); // the object may be reused from here
     }
 }
@@ -180,15 +182,15 @@ std::size_t scheduler::run_ready() {
 // a pusher wakes us. A spinning scheduler announces itself, so pushers do
 // not wake a sleeper for work a spinner will find.
 void scheduler::park() {
-    node_.spinning.fetch_add(1, std::memory_order_acq_rel);
+    node_.spinning_begins();
     for (int i = 0; i < spin_rounds; ++i) {
         if (process* p = next_process()) {
-            node_.spinning.fetch_sub(1, std::memory_order_acq_rel);
+            node_.spinning_ends();
             run(p);
             return;
         }
     }
-    node_.spinning.fetch_sub(1, std::memory_order_acq_rel);
+    node_.spinning_ends();
 
     wake_word_.store(0, std::memory_order_relaxed);
     node_.enter_idle(this);
@@ -196,7 +198,7 @@ void scheduler::park() {
     // would otherwise wait for the next push.
     bool others_have_work = false;
     node_.for_each_scheduler([&](scheduler* s) { others_have_work = others_have_work || (s != this && s->has_local_work()); });
-    if (!node_.global_empty() || node_.stopping.load(std::memory_order_acquire) || others_have_work) {
+    if (!node_.global_empty() || node_.stopping() || others_have_work) {
         if (node_.leave_idle(this)) return;
     }
     parks_.add(1);

@@ -30,6 +30,7 @@
 #include <typeinfo>
 #include <utility>
 
+#include "ember/runtime/block_on.hpp"
 #include "ember/runtime/coroutine.hpp"
 #include "ember/runtime/node.hpp"
 #include "ember/runtime/process.hpp"
@@ -242,10 +243,6 @@ process_task run_server(start_ack ack, Args... args) {
     co_await serve(*s, ack);
 }
 
-/// Runs `start` in a helper process and waits for its result on this
-/// thread, which must not be a process.
-EMBER_RUNTIME_EXPORT expected<pid, term> start_from_outside(node& n, std::function<task<expected<pid, term>>()> start);
-
 template <class Server, class... Args>
 task<expected<pid, term>> start(const start_options& o, bool link, Args... args) {
     start_request r = begin_start(o, link, ember::detail::type_label(typeid(Server)));
@@ -273,7 +270,9 @@ task<expected<pid, term>> start(start_options o = {}, Args... args) {
 /// server has no parent and runs until it stops or is told to.
 template <class Server, class... Args>
 expected<pid, term> start(node& n, start_options o = {}, Args... args) {
-    return detail::start_from_outside(n, [o, args...]() { return detail::start<Server>(o, false, args...); });
+    auto started = block_on(n, [o, args...]() { return detail::start<Server>(o, false, args...); });
+    if (!started) return unexpected(started.error().reason);
+    return *started;
 }
 
 // [calling] -------------------------------------------------------------------
@@ -282,12 +281,11 @@ expected<pid, term> start(node& n, start_options o = {}, Args... args) {
 /// gives noproc or exited at once; after a timeout the reply, if it still
 /// comes, is dropped on arrival.
 EMBER_RUNTIME_EXPORT task<expected<term, call_error>> call(server_ref to, term request, std::chrono::milliseconds timeout = default_timeout);
-/// As call, from a thread that is not a process (a test, the agent).
-EMBER_RUNTIME_EXPORT expected<term, call_error> call(probe& via, server_ref to, term request, std::chrono::milliseconds timeout = default_timeout);
 /// Sends `message` to the server's handle_cast. Never waits; dropped when
 /// there is no such server.
 EMBER_RUNTIME_EXPORT void cast(server_ref to, term message);
-EMBER_RUNTIME_EXPORT void cast(probe& via, server_ref to, term message);
+/// As cast, from any thread (a cast never waits, so it needs no block_on).
+EMBER_RUNTIME_EXPORT void cast(node& n, server_ref to, term message);
 /// Answers a call that handle_call left with noreply.
 EMBER_RUNTIME_EXPORT void reply(const from& caller, term r);
 

@@ -58,6 +58,7 @@ struct node_options {
 
 namespace detail {
 class node_impl;
+struct node_access;
 struct process;
 
 struct spawned {
@@ -186,9 +187,8 @@ public:
     /// Stops the schedulers (idempotent). Processes stay until destruction.
     EMBER_RUNTIME_EXPORT void stop();
 
-    detail::node_impl& impl() noexcept { return *impl_; }
-
 private:
+    friend struct detail::node_access; // the runtime's own sources only
     std::unique_ptr<detail::node_impl> impl_;
 };
 

@@ -132,8 +132,6 @@ EMBER_RUNTIME_EXPORT task<expected<pid, term>> start_child(server_ref sup, term 
 /// simple_one_for_one, or the start's own reason (then the spec is not
 /// kept; after `ignore` it is, not running).
 EMBER_RUNTIME_EXPORT task<expected<pid, term>> start_child(server_ref sup, child_spec spec);
-/// As above, from a thread that is not a process.
-EMBER_RUNTIME_EXPORT expected<pid, term> start_child(probe& via, server_ref sup, child_spec spec);
 /// Stops a child (by id, or by pid for simple_one_for_one); it stays down.
 EMBER_RUNTIME_EXPORT task<expected<void, term>> terminate_child(server_ref sup, term id_or_pid);
 /// Starts again a child stopped by terminate_child.

@@ -5,10 +5,13 @@
 // requests (and its parent's exit); other messages wait in its mailbox, and
 // the tools show it as `suspended`.
 //
-// Each comes in two forms: a coroutine for processes, and a blocking one for
-// threads with a probe (tests, the introspection agent). Errors as for
-// gen_server::call, plus `refused` when the process declined (reason says
-// why: not_supported, not_suspended, its own error term).
+// Each is a coroutine for processes; a thread that is not a process (a
+// test, the introspection agent) runs it through block_on:
+//   block_on(n, [p] { return ember::sys::get_state(p, 100ms); })
+// Errors as for gen_server::call, plus `refused` when the process declined
+// (reason says why: not_supported, not_suspended, its own error term). A
+// process that is no behaviour never answers: the request times out, as
+// Erlang's sys does with a process that does not handle system messages.
 
 #include <chrono>
 
@@ -21,7 +24,6 @@ using gen_server::default_timeout;
 namespace detail {
 /// {system, {Caller, Tag}, Request}, and its reply; `refused` for {error, R}.
 EMBER_RUNTIME_EXPORT task<expected<term, call_error>> request(server_ref to, term request, std::chrono::milliseconds timeout);
-EMBER_RUNTIME_EXPORT expected<term, call_error> request(probe& via, server_ref to, term request, std::chrono::milliseconds timeout);
 EMBER_RUNTIME_EXPORT term replace_state_request(term state);
 EMBER_RUNTIME_EXPORT term change_code_request(term old_vsn, term extra);
 EMBER_RUNTIME_EXPORT term terminate_request(term reason);
@@ -52,26 +54,6 @@ inline task<expected<term, call_error>> change_code(server_ref to, term old_vsn,
 /// Runs terminate(reason), then the process exits with `reason`.
 inline task<expected<term, call_error>> terminate(server_ref to, term reason, std::chrono::milliseconds timeout = default_timeout) {
     return detail::request(to, detail::terminate_request(std::move(reason)), timeout);
-}
-
-// The same, from a thread with a probe.
-inline expected<term, call_error> get_state(probe& via, server_ref to, std::chrono::milliseconds timeout = default_timeout) {
-    return detail::request(via, to, detail::get_state_request(), timeout);
-}
-inline expected<term, call_error> replace_state(probe& via, server_ref to, term state, std::chrono::milliseconds timeout = default_timeout) {
-    return detail::request(via, to, detail::replace_state_request(std::move(state)), timeout);
-}
-inline expected<term, call_error> suspend(probe& via, server_ref to, std::chrono::milliseconds timeout = default_timeout) {
-    return detail::request(via, to, detail::suspend_request(), timeout);
-}
-inline expected<term, call_error> resume(probe& via, server_ref to, std::chrono::milliseconds timeout = default_timeout) {
-    return detail::request(via, to, detail::resume_request(), timeout);
-}
-inline expected<term, call_error> change_code(probe& via, server_ref to, term old_vsn, term extra, std::chrono::milliseconds timeout = default_timeout) {
-    return detail::request(via, to, detail::change_code_request(std::move(old_vsn), std::move(extra)), timeout);
-}
-inline expected<term, call_error> terminate(probe& via, server_ref to, term reason, std::chrono::milliseconds timeout = default_timeout) {
-    return detail::request(via, to, detail::terminate_request(std::move(reason)), timeout);
 }
 
 } // namespace ember::sys

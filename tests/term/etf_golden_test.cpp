@@ -19,7 +19,7 @@ struct golden {
 };
 
 const golden vectors[] = {
-#include "term/golden_etf.inc"
+#include "golden_etf.inc"
 };
 
 std::vector<std::byte> from_hex(std::string_view hex) {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "ember/term/parse.hpp"
-#include "term/term_text.hpp"
+#include "term_text.hpp"
 #include "ember/term/print.hpp"
 
 namespace ember {

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "ember/term/parse.hpp"
-#include "term/term_text.hpp"
+#include "term_text.hpp"
 #include "ember/term/print.hpp"
 
 namespace ember {

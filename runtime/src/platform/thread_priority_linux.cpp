@@ -5,7 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sys/thread_priority.hpp"
+#include "platform/thread_priority.hpp"
 
 namespace ember::detail {
 

@@ -1,6 +1,6 @@
 // futex.hpp on Linux: the futex system call, private to the process.
 
-#include "sys/futex.hpp"
+#include "platform/futex.hpp"
 
 #include <linux/futex.h>
 #include <sys/syscall.h>

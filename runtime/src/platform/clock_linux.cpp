@@ -2,7 +2,7 @@
 
 #include <time.h>
 
-#include "sys/fast_clock.hpp"
+#include "platform/fast_clock.hpp"
 
 namespace ember::detail {
 

@@ -1,0 +1,191 @@
+# ember_add_component: one call makes a component's library with its alias,
+# export header, include paths, warnings and install rules, and holds the
+# dependency rule of docs/ARCHITECTURE.md (CAF's caf_add_component is the
+# model):
+#
+#   ember_add_component(runtime
+#     DEPENDS term Threads::Threads      # linked PUBLIC: part of its interface
+#     PRIVATE_DEPENDS asio                # linked PRIVATE
+#     SOURCES src/a.cpp src/b.cpp
+#     [INTERNAL_OBJECTS])                 # also ember_runtime_internal, below
+#
+# makes `ember_runtime` (alias `ember::runtime`), `ember/runtime/export.hpp`
+# with EMBER_RUNTIME_EXPORT, public headers from include/ and private ones
+# from src/. With INTERNAL_OBJECTS the sources are compiled once into an
+# object library, `ember_runtime_internal`, that the shared library is made
+# of and that internal unit tests link to reach src/ (symbols are hidden in
+# the shared library, so tests of internals cannot link it). A bare name in DEPENDS is another component; a name with `::`
+# is an outside target. Configuration fails when
+#   - a component declares another component the rule below does not let
+#     it reach, or
+#   - a component's target links anything it did not declare (checked once
+#     everything is configured, so a later target_link_libraries is caught).
+#
+# The rule, as edges "component: what it may use directly". A component may
+# use whatever its edges reach, transitively: the Observer uses term types
+# through the client.
+set(EMBER_COMPONENT_EDGES
+  "term:"
+  "runtime:term"
+  "protocol:term"
+  "query:runtime"
+  "agent:query;protocol"
+  "client:protocol"
+  "remsh:query"
+  "observer:client")
+
+include(GenerateExportHeader)
+include(GNUInstallDirs)
+
+function(_ember_component_edges name out)
+  set(result "")
+  foreach(edge IN LISTS EMBER_COMPONENT_EDGES)
+    string(REPLACE ":" ";" parts "${edge}")
+    list(GET parts 0 from)
+    if(from STREQUAL name)
+      string(REGEX REPLACE "^[^:]*:" "" targets "${edge}")
+      set(result ${targets})
+    endif()
+  endforeach()
+  set(${out} "${result}" PARENT_SCOPE)
+endfunction()
+
+# Every component `name` may reach through the edges, transitively.
+function(_ember_component_reach name out)
+  set(seen "")
+  set(todo ${name})
+  while(todo)
+    list(POP_FRONT todo current)
+    _ember_component_edges(${current} next)
+    foreach(n IN LISTS next)
+      if(NOT n IN_LIST seen)
+        list(APPEND seen ${n})
+        list(APPEND todo ${n})
+      endif()
+    endforeach()
+  endwhile()
+  set(${out} "${seen}" PARENT_SCOPE)
+endfunction()
+
+function(ember_add_component name)
+  cmake_parse_arguments(ARG "INTERNAL_OBJECTS" "TYPE" "DEPENDS;PRIVATE_DEPENDS;SOURCES" ${ARGN})
+  set(known FALSE)
+  foreach(edge IN LISTS EMBER_COMPONENT_EDGES)
+    if(edge MATCHES "^${name}:")
+      set(known TRUE)
+    endif()
+  endforeach()
+  if(NOT known)
+    message(FATAL_ERROR "ember_add_component(${name}): not a component of docs/ARCHITECTURE.md; add its edges to EMBER_COMPONENT_EDGES first")
+  endif()
+
+  _ember_component_reach(${name} reach)
+  set(declared "")
+  foreach(dep IN LISTS ARG_DEPENDS ARG_PRIVATE_DEPENDS)
+    if(dep MATCHES "::")
+      list(APPEND declared ${dep})
+    else()
+      if(NOT dep IN_LIST reach)
+        message(FATAL_ERROR "ember_add_component(${name}): may not depend on '${dep}' (it may use: ${reach}); see docs/ARCHITECTURE.md")
+      endif()
+      list(APPEND declared ember::${dep} ember_${dep})
+    endif()
+  endforeach()
+
+  if(NOT ARG_TYPE)
+    set(ARG_TYPE SHARED)
+  endif()
+  set(target ember_${name})
+  string(TOUPPER ${name} upper)
+  if(ARG_INTERNAL_OBJECTS)
+    set(objects ${target}_internal)
+    add_library(${objects} OBJECT ${ARG_SOURCES})
+    set_target_properties(${objects} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+    # What CMake defines for a shared library's own sources: exports on.
+    target_compile_definitions(${objects} PRIVATE ${target}_EXPORTS)
+    target_include_directories(${objects} PUBLIC
+      ${CMAKE_CURRENT_SOURCE_DIR}/include ${CMAKE_CURRENT_BINARY_DIR}/include ${CMAKE_CURRENT_SOURCE_DIR}/src)
+    target_compile_features(${objects} PUBLIC cxx_std_20)
+    ember_target_defaults(${objects})
+    add_library(${target} ${ARG_TYPE} $<TARGET_OBJECTS:${objects}>)
+  else()
+    add_library(${target} ${ARG_TYPE} ${ARG_SOURCES})
+  endif()
+  add_library(ember::${name} ALIAS ${target})
+  generate_export_header(${target}
+    BASE_NAME EMBER_${upper}
+    EXPORT_FILE_NAME ${CMAKE_CURRENT_BINARY_DIR}/include/ember/${name}/export.hpp)
+  if(ARG_TYPE STREQUAL "STATIC")
+    target_compile_definitions(${target} PUBLIC EMBER_${upper}_STATIC_DEFINE)
+  endif()
+  target_include_directories(${target}
+    PUBLIC
+      $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+      $<BUILD_INTERFACE:${CMAKE_CURRENT_BINARY_DIR}/include>
+      $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
+    PRIVATE src)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  set(linked_targets ${target})
+  if(ARG_INTERNAL_OBJECTS)
+    list(APPEND linked_targets ${objects})
+  endif()
+  foreach(t IN LISTS linked_targets)
+    foreach(dep IN LISTS ARG_DEPENDS)
+      if(dep MATCHES "::")
+        target_link_libraries(${t} PUBLIC ${dep})
+      else()
+        target_link_libraries(${t} PUBLIC ember::${dep})
+      endif()
+    endforeach()
+    foreach(dep IN LISTS ARG_PRIVATE_DEPENDS)
+      if(dep MATCHES "::")
+        target_link_libraries(${t} PRIVATE ${dep})
+      else()
+        target_link_libraries(${t} PRIVATE ember::${dep})
+      endif()
+    endforeach()
+  endforeach()
+  set_target_properties(${target} PROPERTIES
+    OUTPUT_NAME ${target}
+    VERSION ${PROJECT_VERSION}
+    SOVERSION 0
+    EMBER_DECLARED_DEPENDS "${declared}")
+  ember_target_defaults(${target})
+
+  install(TARGETS ${target} EXPORT ember-targets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(FILES ${CMAKE_CURRENT_BINARY_DIR}/include/ember/${name}/export.hpp
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ember/${name})
+
+  set_property(GLOBAL APPEND PROPERTY EMBER_COMPONENTS ${name})
+  # The check runs at the end of the top directory's configuration, after
+  # every target_link_libraries anyone might add.
+  get_property(armed GLOBAL PROPERTY EMBER_COMPONENT_CHECK_ARMED)
+  if(NOT armed)
+    set_property(GLOBAL PROPERTY EMBER_COMPONENT_CHECK_ARMED TRUE)
+    cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL _ember_check_components)
+  endif()
+endfunction()
+
+# Fails configuration when a component links what it did not declare.
+function(_ember_check_components)
+  get_property(components GLOBAL PROPERTY EMBER_COMPONENTS)
+  foreach(name IN LISTS components)
+    set(target ember_${name})
+    get_target_property(declared ${target} EMBER_DECLARED_DEPENDS)
+    get_target_property(linked ${target} LINK_LIBRARIES)
+    if(NOT linked)
+      continue()
+    endif()
+    foreach(lib IN LISTS linked)
+      if(lib MATCHES "^\\$<" OR lib STREQUAL "")
+        continue() # generator expressions (e.g. sanitizer flags) are not dependencies
+      endif()
+      if(NOT lib IN_LIST declared)
+        message(FATAL_ERROR "component '${name}' links '${lib}', which its ember_add_component call does not declare (declared: ${declared}); see docs/ARCHITECTURE.md")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
