@@ -21,7 +21,7 @@
 #   - a component's target links anything it did not declare (checked once
 #     everything is configured, so a later target_link_libraries is caught).
 #
-# The rule, as edges "component: what it may use directly". A component may
+# The rule, as edges "component:what it may use directly" (comma-separated). A component may
 # use whatever its edges reach, transitively: the Observer uses term types
 # through the client.
 set(EMBER_COMPONENT_EDGES
@@ -29,7 +29,7 @@ set(EMBER_COMPONENT_EDGES
   "runtime:term"
   "protocol:term"
   "query:runtime"
-  "agent:query;protocol"
+  "agent:query,protocol"
   "client:protocol"
   "remsh:query"
   "observer:client")
@@ -44,6 +44,7 @@ function(_ember_component_edges name out)
     list(GET parts 0 from)
     if(from STREQUAL name)
       string(REGEX REPLACE "^[^:]*:" "" targets "${edge}")
+      string(REPLACE "," ";" targets "${targets}")
       set(result ${targets})
     endif()
   endforeach()

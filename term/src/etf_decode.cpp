@@ -242,8 +242,10 @@ private:
         return b;
     }
 
-    // Erlang writes small maps sorted by key, so the common case is one
-    // pass that finds them in order; other orders are sorted in place.
+    // Erlang writes small maps in map key order (integers before floats),
+    // the order Ember keeps, so the common case is one pass that finds them
+    // in order; other orders (maps of over 32 keys come in hash order) are
+    // sorted in place.
     term get_map(std::uint32_t n, std::size_t at, std::size_t depth) {
         if (!enter(depth, at) || !need(std::size_t{n} * 2, at, "map keys and values")) return {};
         term m = term_access::make_filled_with_nil(detail::box_kind::map, n, std::size_t{n} * 2);
@@ -252,11 +254,12 @@ private:
         for (std::uint32_t i = 0; i < n && !error_; ++i) {
             entries[i].key = get(depth + 1);
             if (!error_) entries[i].value = get(depth + 1);
-            if (i > 0 && sorted && !(entries[i - 1].key < entries[i].key)) sorted = false;
+            if (i > 0 && sorted && detail::compare_map_keys(entries[i - 1].key, entries[i].key) >= 0) sorted = false;
         }
         if (error_) return {};
         if (!sorted) {
-            std::sort(entries, entries + n, [](const map_entry& a, const map_entry& b) { return a.key < b.key; });
+            std::sort(entries, entries + n,
+                      [](const map_entry& a, const map_entry& b) { return detail::compare_map_keys(a.key, b.key) < 0; });
             for (std::uint32_t i = 1; i < n; ++i)
                 if (entries[i - 1].key == entries[i].key) return error(term_errc::duplicate_key, at, "map has a key twice");
         }

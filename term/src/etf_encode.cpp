@@ -109,6 +109,15 @@ private:
         for (const term& x : e) put(x);
     }
 
+    // Entries come in map key order (see term_order.cpp): all integer keys,
+    // by value, before all float keys, by value, and likewise inside keys
+    // ({1} before {0.5}). That is the order OTP keeps a flatmap (at most 32
+    // keys) in and writes it in, so #{1 => a, 0.5 => b} is written 1 first,
+    // byte for byte as term_to_binary does. A map of more than 32 keys is a
+    // hash trie in OTP and is written in the order of its internal hash,
+    // which depends on the OTP release; Ember writes those in map key order
+    // too, the order OTP 26's maps:iterator(M, ordered) gives. Erlang reads
+    // any order.
     void put_map(const term& t) {
         auto e = t.entries();
         u8(tag::map);

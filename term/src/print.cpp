@@ -182,6 +182,10 @@ private:
         out_ += close;
     }
 
+    // In stored order, which is Erlang's map key order: io:format("~p")
+    // prints #{1 => a,3 => d,0.5 => b,2.5 => c} (integers before floats) for
+    // a map of at most 32 keys. Larger maps OTP prints in hash order; Ember
+    // prints them in map key order as well (see etf_encode.cpp).
     void put_map(const term& t, std::size_t depth) {
         auto entries = t.entries();
         out_ += "#{";

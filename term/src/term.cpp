@@ -170,8 +170,12 @@ term term::list(std::span<const term> elements, const term& tail) {
 }
 
 term term::map(std::vector<std::pair<term, term>> entries) {
-    // Stable sort keeps insertion order among equal keys; the last one wins.
-    std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Entries are kept in Erlang's map key order (integers before floats:
+    // #{1 => a, 0.5 => b} stays 1 first), the order OTP keeps a flatmap in,
+    // so encoding and printing follow Erlang. Stable sort keeps insertion
+    // order among equal keys; the last one wins.
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& a, const auto& b) { return detail::compare_map_keys(a.first, b.first) < 0; });
     std::size_t unique = 0;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         if (unique > 0 && entries[unique - 1].first == entries[i].first)
@@ -287,7 +291,8 @@ std::span<const map_entry> term::entries() const noexcept {
 
 const term* term::find(const term& key) const noexcept {
     auto e = entries();
-    auto it = std::lower_bound(e.begin(), e.end(), key, [](const map_entry& m, const term& k) { return m.key < k; });
+    auto it = std::lower_bound(e.begin(), e.end(), key,
+                               [](const map_entry& m, const term& k) { return detail::compare_map_keys(m.key, k) < 0; });
     if (it == e.end() || it->key != key) return nullptr;
     return &it->value;
 }

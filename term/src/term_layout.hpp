@@ -5,6 +5,7 @@
 //   tuple term[size]  | list term[size] then the tail | map {key, value}[size]
 //   pid struct pid    | reference struct reference
 
+#include <compare>
 #include <span>
 #include <utility>
 
@@ -28,6 +29,10 @@ box_header* allocate_box(box_kind kind, std::uint32_t size, std::size_t payload_
 std::span<const term> child_terms(const box_header* h) noexcept;
 /// Payload size in bytes.
 std::size_t payload_bytes(const box_header* h) noexcept;
+/// Erlang's map key order, the order map entries are stored in: term order,
+/// except that every integer sorts before every float, at any depth (1 < 3 <
+/// 0.5, {1} < {0.5}). Equal exactly when the terms are ==. See term_order.cpp.
+std::strong_ordering compare_map_keys(const term& a, const term& b) noexcept;
 
 } // namespace detail
 
@@ -41,11 +46,11 @@ struct term_access {
     /// Takes over the one reference a freshly allocated box holds.
     static term adopt(detail::box_header* h) noexcept { return make(reinterpret_cast<std::uintptr_t>(h)); }
     static const detail::box_header* box(const term& t) noexcept { return t.boxed() ? t.box() : nullptr; }
-    /// Entries already sorted by key with no duplicates (the decoder checks).
+    /// Entries already in map key order with no duplicates (the decoder checks).
     static term make_sorted_map(std::span<const std::pair<term, term>> sorted);
     /// A tuple (slots = size) or map (slots = 2 * size) whose slots are all
     /// [] until the caller fills them through slots(); for building in place.
-    /// A map must be left sorted by key with no duplicates.
+    /// A map must be left in map key order with no duplicates.
     static term make_filled_with_nil(detail::box_kind kind, std::uint32_t size, std::size_t slots);
     static term* slots(term& t) noexcept { return detail::payload<term>(t.box()); }
 };

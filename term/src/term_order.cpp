@@ -1,9 +1,17 @@
-// Erlang's term order, exact equality and hashing.
+// Erlang's term order, map key order, exact equality and hashing.
 //
 // Order of types: number < atom < reference < pid < tuple < map < nil < list
 // < binary. Numbers compare by value; an integer and a float of equal value
 // order integer first, which makes the order total and consistent with
 // exact equality (Erlang's =:=).
+//
+// Map key order (detail::compare_map_keys) is Erlang's exact comparison
+// (erts_cmp with exact set, what OTP sorts flatmap keys by): the same except
+// that every integer sorts before every float, at any depth, whatever their
+// values: 1 < 3 < 0.5 < 2.5, {1} < {0.5}. Map entries are stored in this
+// order, so maps encode and print as Erlang/OTP writes them. Erlang compares
+// maps by size, then keys in map key order, then values (in the order of
+// the comparison being made); compare_maps does the same.
 
 #include <bit>
 #include <cmath>
@@ -45,9 +53,15 @@ std::strong_ordering compare_int_float(std::int64_t i, double d) noexcept {
     return std::strong_ordering::less; // equal value: integer first
 }
 
-std::strong_ordering compare_numbers(const term& a, const term& b) noexcept {
+// Term order (term::compare) or map key order (compare_map_keys).
+enum class order_kind : bool { term, map_key };
+
+std::strong_ordering compare_terms(const term& a, const term& b, order_kind kind) noexcept;
+
+std::strong_ordering compare_numbers(const term& a, const term& b, order_kind kind) noexcept {
     const bool af = a.is_float(), bf = b.is_float();
     if (!af && !bf) return a.as_integer() <=> b.as_integer();
+    if (kind == order_kind::map_key && af != bf) return af ? std::strong_ordering::greater : std::strong_ordering::less;
     if (af && bf) {
         const double x = a.as_float(), y = b.as_float();
         if (x < y) return std::strong_ordering::less;
@@ -80,25 +94,27 @@ std::strong_ordering compare_bytes(std::span<const std::byte> a, std::span<const
     return a.size() <=> b.size();
 }
 
-std::strong_ordering compare_lists(const term& a, const term& b) noexcept {
+std::strong_ordering compare_lists(const term& a, const term& b, order_kind kind) noexcept {
     auto ea = a.elements(), eb = b.elements();
     const std::size_t n = std::min(ea.size(), eb.size());
     for (std::size_t i = 0; i < n; ++i)
-        if (auto c = ea[i] <=> eb[i]; c != 0) return c;
+        if (auto c = compare_terms(ea[i], eb[i], kind); c != 0) return c;
     // One side ran out of elements: its tail meets the rest of the other
     // list, which is a non-empty list (canonical form: tails are not lists).
     if (ea.size() < eb.size()) return type_rank(a.tail().type()) <=> type_rank(term_type::list);
     if (ea.size() > eb.size()) return type_rank(term_type::list) <=> type_rank(b.tail().type());
-    return a.tail() <=> b.tail();
+    return compare_terms(a.tail(), b.tail(), kind);
 }
 
-std::strong_ordering compare_maps(const term& a, const term& b) noexcept {
+// Keys always in map key order (the order they are stored in, so this is
+// Erlang's comparison: #{1 => a} < #{0.5 => a}); values in `kind`.
+std::strong_ordering compare_maps(const term& a, const term& b, order_kind kind) noexcept {
     auto ea = a.entries(), eb = b.entries();
     if (ea.size() != eb.size()) return ea.size() <=> eb.size();
     for (std::size_t i = 0; i < ea.size(); ++i)
-        if (auto c = ea[i].key <=> eb[i].key; c != 0) return c;
+        if (auto c = compare_terms(ea[i].key, eb[i].key, order_kind::map_key); c != 0) return c;
     for (std::size_t i = 0; i < ea.size(); ++i)
-        if (auto c = ea[i].value <=> eb[i].value; c != 0) return c;
+        if (auto c = compare_terms(ea[i].value, eb[i].value, kind); c != 0) return c;
     return std::strong_ordering::equal;
 }
 
@@ -106,17 +122,13 @@ std::size_t mix(std::size_t h, std::size_t v) noexcept {
     return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
 }
 
-} // namespace
-
-std::strong_ordering term::compare(const term& other) const noexcept {
-    const term& a = *this;
-    const term& b = other;
-    if (a.w_ == b.w_) return std::strong_ordering::equal;
+std::strong_ordering compare_terms(const term& a, const term& b, order_kind kind) noexcept {
+    if (a.raw() == b.raw()) return std::strong_ordering::equal;
     const term_type ta = a.type(), tb = b.type();
     if (int ra = type_rank(ta), rb = type_rank(tb); ra != rb) return ra <=> rb;
     switch (ta) {
     case term_type::integer:
-    case term_type::float64: return compare_numbers(a, b);
+    case term_type::float64: return compare_numbers(a, b, kind);
     case term_type::atom: return a.as_atom() <=> b.as_atom();
     case term_type::reference: return compare_refs(a.as_reference(), b.as_reference());
     case term_type::pid: return compare_pids(a.as_pid(), b.as_pid());
@@ -124,15 +136,25 @@ std::strong_ordering term::compare(const term& other) const noexcept {
         auto ea = a.elements(), eb = b.elements();
         if (ea.size() != eb.size()) return ea.size() <=> eb.size();
         for (std::size_t i = 0; i < ea.size(); ++i)
-            if (auto c = ea[i] <=> eb[i]; c != 0) return c;
+            if (auto c = compare_terms(ea[i], eb[i], kind); c != 0) return c;
         return std::strong_ordering::equal;
     }
-    case term_type::map: return compare_maps(a, b);
+    case term_type::map: return compare_maps(a, b, kind);
     case term_type::nil: return std::strong_ordering::equal;
-    case term_type::list: return compare_lists(a, b);
+    case term_type::list: return compare_lists(a, b, kind);
     case term_type::binary: return compare_bytes(a.bytes(), b.bytes());
     }
     return std::strong_ordering::equal;
+}
+
+} // namespace
+
+std::strong_ordering detail::compare_map_keys(const term& a, const term& b) noexcept {
+    return compare_terms(a, b, order_kind::map_key);
+}
+
+std::strong_ordering term::compare(const term& other) const noexcept {
+    return compare_terms(*this, other, order_kind::term);
 }
 
 bool term::equals(const term& other) const noexcept {

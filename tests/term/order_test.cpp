@@ -23,6 +23,19 @@ TEST(order, sorting_matches_erlang_lists_sort) {
               "<<>>,<<\"a\">>,<<\"b\">>]");
 }
 
+TEST(order, maps_compare_keys_in_map_key_order) {
+    // Expected output produced by Erlang/OTP 25: lists:sort/1 of this list.
+    // Map keys compare with every integer before every float ({1} < {0.5}
+    // inside a key too); values and other terms compare in term order.
+    term input = p("[#{0.5 => a}, #{1 => a}, #{1 => a, 2 => a}, #{1 => a, 0.5 => a}, #{a => 0.5}, #{a => 1},"
+                   " #{{0.5} => a}, #{{1} => a}, {0.5}, {1}, #{#{a => 0.5} => x}, #{#{a => 2} => x}, #{#{a => 1} => x}]");
+    std::vector<term> items(input.elements().begin(), input.elements().end());
+    std::sort(items.begin(), items.end());
+    EXPECT_EQ(to_string(term::list(items)),
+              "[{0.5},{1},#{1 => a},#{0.5 => a},#{a => 0.5},#{a => 1},#{{1} => a},#{{0.5} => a},#{#{a => 1} => x},"
+              "#{#{a => 2} => x},#{#{a => 0.5} => x},#{1 => a,2 => a},#{1 => a,0.5 => a}]");
+}
+
 TEST(order, integers_and_floats_compare_by_value_exactly) {
     EXPECT_LT(term::integer(1), term::float64(1.5));
     EXPECT_LT(term::float64(0.5), term::integer(1));

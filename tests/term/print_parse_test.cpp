@@ -23,7 +23,10 @@ INSTANTIATE_TEST_SUITE_P(term_text, round_trip,
                                            "9999.0", "1.5e-5", "0.0001", "-0.0", "1.2345678901234568e17",
                                            "5.0e-324", "\"hello\"", "\"a\\nb\\t\\\"q\\\"\"", "[1,2|3]",
                                            "[a,{b,[c]}]", "<<1,2,3>>", "<<\"héllo\"/utf8>>", "<<\"a\\\\b\">>",
-                                           "#Ref<0.1.2.3>", "#{a => 1,b => [2],{c} => <<\"d\">>}", "[1000,2000]"));
+                                           "#Ref<0.1.2.3>", "#{a => 1,b => [2],{c} => <<\"d\">>}", "[1000,2000]",
+                                           // map key order, as ~p prints: integers before floats
+                                           "#{1 => a,3 => d,0.5 => b,2.5 => c}", "#{1 => a,1.0 => b}",
+                                           "#{{1} => a,{0.5} => b}"));
 
 TEST(print, floats_print_like_erlang) {
     // Each pair: a double and io:format("~p") of it in Erlang/OTP 25.

@@ -70,13 +70,28 @@ TEST(term, map_last_duplicate_wins_and_lookup_works) {
     EXPECT_EQ(term().find(atoms::ok), nullptr) << "find on a non-map is nullptr";
 }
 
-TEST(term, map_keys_are_sorted_in_term_order) {
+TEST(term, map_keys_are_sorted_in_map_key_order) {
     term m = term::map({{term::binary("b"), term()}, {term::integer(5), term()}, {atoms::ok, term()}});
     auto e = m.entries();
     ASSERT_EQ(e.size(), 3u);
     EXPECT_TRUE(e[0].key.is_integer());
     EXPECT_TRUE(e[1].key.is_atom());
     EXPECT_TRUE(e[2].key.is_binary());
+
+    // Term order but for numbers: every integer before every float, as in
+    // an Erlang flatmap (maps:keys(#{2.5 => a, 3 => b, 0.5 => c, 1 => d})
+    // is [1,3,0.5,2.5]).
+    term n = term::map({{term::float64(2.5), term()}, {term::integer(3), term()}, {term::float64(0.5), term()},
+                        {term::integer(1), term()}});
+    auto k = n.entries();
+    ASSERT_EQ(k.size(), 4u);
+    EXPECT_EQ(k[0].key, term::integer(1));
+    EXPECT_EQ(k[1].key, term::integer(3));
+    EXPECT_EQ(k[2].key, term::float64(0.5));
+    EXPECT_EQ(k[3].key, term::float64(2.5));
+    for (const map_entry& x : k) EXPECT_NE(n.find(x.key), nullptr);
+    EXPECT_EQ(n.find(term::float64(1.0)), nullptr) << "keys match exactly: 1.0 is not 1";
+    EXPECT_EQ(n.find(term::integer(2)), nullptr);
 }
 
 TEST(term, local_pid_is_inline_and_remote_pid_boxed) {

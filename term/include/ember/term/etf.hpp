@@ -6,7 +6,8 @@
 // Encoding produces exactly what Erlang/OTP 26 term_to_binary(T) produces
 // (OTP 25: term_to_binary(T, [{minor_version, 2}])) for every term except
 // maps of more than 32 keys, which Erlang writes in its internal hash order
-// and Ember in key order; Erlang reads both.
+// and Ember in map key order (integers before floats, as Erlang writes
+// smaller maps); Erlang reads both.
 
 #include <cstddef>
 #include <span>

@@ -173,7 +173,8 @@ public:
     EMBER_TERM_EXPORT std::span<const term> elements() const noexcept;
     /// The tail of a list: [] for a proper list or for [] itself.
     EMBER_TERM_EXPORT const term& tail() const noexcept;
-    /// Map entries, sorted by key in term order.
+    /// Map entries, sorted by key in Erlang's map key order: term order,
+    /// except that all integers sort before all floats (1, 3, 0.5, 2.5).
     EMBER_TERM_EXPORT std::span<const map_entry> entries() const noexcept;
     /// Map lookup in O(log n); nullptr when absent or when this is no map.
     EMBER_TERM_EXPORT const term* find(const term& key) const noexcept;
@@ -190,7 +191,8 @@ public:
     /// Exact equality (Erlang's =:=): 1 and 1.0 differ.
     EMBER_TERM_EXPORT bool equals(const term& other) const noexcept;
     /// Erlang's term order, made total: where numbers are equal in value an
-    /// integer sorts before a float (1 < 1.0), as for Erlang's map keys.
+    /// integer sorts before a float (1 < 1.0). Maps compare as in Erlang:
+    /// size, then keys in map key order, then values.
     EMBER_TERM_EXPORT std::strong_ordering compare(const term& other) const noexcept;
     friend bool operator==(const term& a, const term& b) noexcept { return a.w_ == b.w_ || a.equals(b); }
     friend std::strong_ordering operator<=>(const term& a, const term& b) noexcept { return a.compare(b); }
