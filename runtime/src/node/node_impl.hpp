@@ -73,6 +73,7 @@ public:
     // stays in the table below, stealable, until the node ends; retired
     // objects whose thread has ended are reused.
     static constexpr unsigned max_scheduler_objects = 256;
+    static_assert(max_scheduler_objects <= process_table::max_caches, "each scheduler object has a free cache the table makes room for");
     scheduler* slot(unsigned i) const noexcept { return slots_[i].load(std::memory_order_acquire); }
     unsigned slot_count() const noexcept { return options_.schedulers; }
     /// Threads handed to a runaway and not ended yet (the tools show it).

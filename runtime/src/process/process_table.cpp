@@ -9,12 +9,15 @@
 
 namespace ember::detail {
 namespace {
-constexpr std::size_t cache_limit = 1024; // blocks a scheduler keeps before sharing
 constexpr std::size_t transfer_batch = 256; // blocks moved per lock between cache and shared list
 }
 
+// Free blocks can sit in the schedulers' caches while the shared list is
+// dry, so the table may need chunks beyond what `limit` live processes fill:
+// room for every cache held full, on top of the limit. Only the pointer
+// array is sized for it; chunks are made when needed.
 process_table::process_table(node_impl& node, std::size_t limit)
-    : node_(node), limit_(limit), max_chunks_((limit + chunk_size - 1) / chunk_size),
+    : node_(node), limit_(limit), max_chunks_((limit + max_caches * cache_limit + chunk_size - 1) / chunk_size),
       chunks_(std::make_unique<std::atomic<process*>[]>(max_chunks_)) {}
 
 process_table::~process_table() {
@@ -36,6 +39,10 @@ process* process_table::allocate(std::vector<process*>* cache) {
             // A new chunk: its blocks go to the shared list, except the ones
             // handed out below.
             const std::size_t first = made_.load(std::memory_order_relaxed);
+            if (first / chunk_size >= max_chunks_) { // more caches than max_caches: never write past the array
+                live_.fetch_sub(1, std::memory_order_relaxed);
+                return nullptr;
+            }
             auto* chunk = new process[chunk_size];
             for (std::size_t i = 0; i < chunk_size; ++i) {
                 chunk[i].index = static_cast<std::uint32_t>(first + i);

@@ -18,6 +18,11 @@ namespace ember::detail {
 class process_table {
 public:
     static constexpr std::size_t chunk_size = 1024;
+    /// Blocks a cache keeps before it gives a batch back to the shared list.
+    static constexpr std::size_t cache_limit = 1024;
+    /// Caches at most (one per scheduler object: node_impl makes no more
+    /// than this many).
+    static constexpr std::size_t max_caches = 256;
 
     process_table(node_impl& node, std::size_t limit);
     ~process_table();
