@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-.PHONY: setup build test demo bench observer clean
+.PHONY: setup build test sanitize clang demo bench observer clean
 
 setup:
 	@scripts/setup
@@ -16,6 +16,23 @@ build: setup
 
 test: build
 	@ctest --preset dev
+
+# The term, runtime and internal tests (and the example, which is a test
+# too) under AddressSanitizer+UBSan, then ThreadSanitizer: run it after any
+# change to scheduling, lifetimes, sockets or the SSH layer (docs/building.md).
+sanitize: setup
+	@for preset in asan tsan; do \
+	  [ -f build-$$preset/build.ninja ] || cmake --preset $$preset || exit 1; \
+	  cmake --build --preset $$preset || exit 1; \
+	  ctest --preset $$preset || exit 1; \
+	done
+
+# The same build and tests with Clang 14 (coroutines are young in GCC 12:
+# both compilers must agree).
+clang: setup
+	@[ -f build-clang/build.ninja ] || cmake --preset clang
+	@cmake --build --preset clang
+	@ctest --preset clang -LE fuzz
 
 # Until the agent, the SSH shell and the Observer exist, the demo plays the
 # runaway story against a live node through the runtime's own API.

@@ -35,11 +35,11 @@ class pricer : public gs::server {
 public:
     explicit pricer(std::chrono::milliseconds spin) : spin_(spin) {}
     task<gs::step> handle_call(term request, gs::from caller) override {
-        if (request == term(atom("price"))) co_return gs::reply(term::integer(42));
+        if (request == "price"_atom) co_return gs::reply(term::integer(42));
         co_return co_await gs::server::handle_call(request, caller);
     }
     task<gs::step> handle_cast(term message) override {
-        if (message == term(atom("reprice_all"))) reprice_all();
+        if (message == "reprice_all"_atom) reprice_all();
         co_return gs::noreply();
     }
 
@@ -55,17 +55,10 @@ private:
 class front_desk : public gs::server {
 public:
     task<gs::step> handle_call(term request, gs::from caller) override {
-        if (request == term(atom("ping"))) co_return gs::reply(atom("pong"));
+        if (request == "ping"_atom) co_return gs::reply("pong"_atom);
         co_return co_await gs::server::handle_call(request, caller);
     }
 };
-
-template <class Server, class... Args>
-sup::child_spec named_worker(const char* name, Args... args) {
-    return {.id = atom(name),
-            .start = [name, args...](term) { return gs::start_link<Server>({.name = atom(name)}, args...); },
-            .args = {}};
-}
 
 std::string show(const pid& p) { return to_string(term::from_pid(p)); }
 std::string show(const term& t) { return to_string(t); }
@@ -114,9 +107,11 @@ public:
 private:
     bool start_the_shop() {
         std::printf("== A node with %zu schedulers and an application, shop:\n", n_.schedulers().size());
+        // Each child registered under its id, so the operator finds it by name.
+        const atom eu("pricer_eu"), us("pricer_us"), desk("front_desk");
         sup::spec tree{.flags = {.strategy = sup::strategy::one_for_one, .intensity = 3, .period = 5s},
-                       .children = {named_worker<pricer>("pricer_eu", spin_), named_worker<pricer>("pricer_us", spin_),
-                                    named_worker<front_desk>("front_desk")}};
+                       .children = {sup::worker<pricer>(eu, {.name = eu}, spin_), sup::worker<pricer>(us, {.name = us}, spin_),
+                                    sup::worker<front_desk>(desk, {.name = desk})}};
         auto top = application::start(n_, atom("shop"), tree);
         if (!top) return fail("the application did not start: " + show(top.error()));
         top_ = *top;
@@ -131,7 +126,7 @@ private:
         std::printf("\n== Both pricers get reprice_all, a loop with no checkpoint: one per scheduler.\n");
         for (const char* name : {"pricer_eu", "pricer_us"}) {
             runaways_.push_back(*n_.whereis(atom(name)));
-            gs::cast(n_, atom(name), atom("reprice_all"));
+            gs::cast(n_, atom(name), "reprice_all"_atom);
         }
         return true;
     }
@@ -143,7 +138,7 @@ private:
         std::vector<double> us;
         for (int i = 0; i < 200; ++i) {
             const auto t0 = std::chrono::steady_clock::now();
-            auto r = call(atom("front_desk"), atom("ping"));
+            auto r = call("front_desk"_atom, "ping"_atom);
             if (!r) return fail("front_desk did not answer: " + r.error().message());
             us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
         }
@@ -200,7 +195,7 @@ private:
             std::printf("   at %llu ms: %s (was %s) exited %s\n", static_cast<unsigned long long>(r.at_ms), std::string(r.child.name()).c_str(),
                         show(r.old_process).c_str(), show(r.reason).c_str());
         for (const char* name : {"pricer_eu", "pricer_us"}) {
-            auto answer = call(atom(name), atom("price"));
+            auto answer = call(atom(name), "price"_atom);
             if (!answer || *answer != term::integer(42)) return fail(std::string(name) + " does not answer after its restart");
             std::printf("   %s is now %s and answers price -> %s\n", name, show(*n_.whereis(atom(name))).c_str(), show(*answer).c_str());
         }

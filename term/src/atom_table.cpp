@@ -141,6 +141,14 @@ expected<atom, term_error> atom::intern(std::string_view name) {
     return a;
 }
 std::optional<atom> atom::existing(std::string_view name) { return table().find(name); }
+
+// Release: a thread that reads the index from `cache` (acquire) and calls
+// name() on it must see the table's entry written before it.
+std::uint32_t detail::intern_into(std::atomic<std::uint32_t>& cache, std::string_view name) {
+    const std::uint32_t index = atom(name).index();
+    cache.store(index, std::memory_order_release);
+    return index;
+}
 std::string_view atom::name() const noexcept { return table().name(index_); }
 
 std::size_t atom_count() noexcept { return table().count(); }

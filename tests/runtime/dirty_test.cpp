@@ -11,7 +11,7 @@ namespace ember::testing {
 namespace {
 
 class dirty : public runtime_test {};
-EMBER_RUNTIME_TEST_SUITE(dirty);
+EMBER_THREADED_TEST_SUITE(dirty); // the dirty pool's threads
 
 TEST_P(dirty, a_result_comes_back_to_the_process) {
     n.spawn([](pid report) -> process_task {

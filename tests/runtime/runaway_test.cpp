@@ -35,7 +35,7 @@ protected:
         return found;
     }
 };
-EMBER_RUNTIME_TEST_SUITE(runaways);
+EMBER_THREADED_TEST_SUITE(runaways); // the watchdog and idle-priority threads
 
 // Spins with no checkpoint until released, then reports and returns.
 process_task spin(std::atomic<bool>* release, pid report) {

@@ -1,10 +1,15 @@
 #pragma once
-// Runs a semantics test at 1, 2 and 4 schedulers: a node, and a probe (a
-// mailbox for the test thread) that processes report to.
+// Runs a semantics test in deterministic mode and at 1, 2 and 4
+// schedulers (marl runs every test single-threaded too): a node, and a
+// probe (a mailbox for the test thread) that processes report to. At
+// teardown every process the test left is killed and the fixture checks
+// that the process count comes back to where it started: a block that is
+// never given back is a leaked process.
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "ember/runtime/block_on.hpp"
 #include "ember/runtime/node.hpp"
@@ -16,10 +21,47 @@ namespace ember::testing {
 
 using namespace std::chrono_literals;
 
+/// The suites' parameter: a scheduler count, 0 for deterministic mode.
+inline constexpr unsigned deterministic = 0;
+
+inline node_options options_for(unsigned schedulers) {
+    return schedulers == deterministic ? node_options{.deterministic = true} : node_options{.schedulers = schedulers};
+}
+
 class runtime_test : public ::testing::TestWithParam<unsigned> {
 protected:
-    node n{{.schedulers = GetParam()}};
+    node n{options_for(GetParam())};
     probe me{n};
+    const std::size_t baseline_ = n.process_count();
+
+    bool is_deterministic() const { return GetParam() == deterministic; }
+
+    void TearDown() override {
+        // Kill what is left (supervisors may restart children meanwhile:
+        // go on until nothing is), then wait for the blocks to come back.
+        const bool back = eventually([&] {
+            n.for_each_process([&](const process_stats& p) {
+                if (p.id != me.self()) n.exit(p.id, atoms::kill);
+            });
+            if (is_deterministic()) n.run_until_idle(std::chrono::milliseconds(100));
+            return n.process_count() == baseline_;
+        }, std::chrono::milliseconds(20000));
+        EXPECT_TRUE(back) << "leaked processes: " << n.process_count() - baseline_ << " still hold a block after being killed";
+    }
+
+    /// True once `condition()` holds, false if it never did within
+    /// `limit`: for states no message announces (a block given back, a
+    /// status shown). Checks often, and the limit only bounds a failure.
+    template <class Condition>
+    bool eventually(Condition condition, std::chrono::milliseconds limit = std::chrono::milliseconds(5000)) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        for (;;) {
+            if (condition()) return true;
+            if (std::chrono::steady_clock::now() >= deadline) return false;
+            if (is_deterministic()) n.run_until_idle(std::chrono::milliseconds(1));
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+    }
 
     /// The next message to the test, or a failure after 5 s.
     term next(std::chrono::milliseconds timeout = 5000ms) {
@@ -61,10 +103,16 @@ inline process_task echo() {
 }
 
 inline std::string scheduler_count_name(const ::testing::TestParamInfo<unsigned>& info) {
-    return std::to_string(info.param) + "_schedulers";
+    return info.param == deterministic ? std::string("deterministic") : std::to_string(info.param) + "_schedulers";
 }
 
+/// Every case in deterministic mode and at 1, 2 and 4 schedulers.
 #define EMBER_RUNTIME_TEST_SUITE(suite) \
+    INSTANTIATE_TEST_SUITE_P(schedulers, suite, ::testing::Values(0u, 1u, 2u, 4u), ::ember::testing::scheduler_count_name)
+/// For suites that need real threads (runaways, the watchdog, the dirty
+/// pool): deterministic mode has one scheduler on the test's thread and no
+/// watchdog, so they run at 1, 2 and 4 schedulers only.
+#define EMBER_THREADED_TEST_SUITE(suite) \
     INSTANTIATE_TEST_SUITE_P(schedulers, suite, ::testing::Values(1u, 2u, 4u), ::ember::testing::scheduler_count_name)
 
 } // namespace ember::testing

@@ -23,17 +23,24 @@ node_impl::node_impl(const node_options& o)
     node_process_->inbox.store(inbox::tag_of(node_process_->current_serial()) | inbox::closed);
 }
 
-std::size_t node_impl::run_until_idle(std::int64_t horizon_ns) {
+std::size_t node_impl::run_until_idle(std::int64_t horizon_ns) { return run_until(now_ns() + horizon_ns, nullptr).runs; }
+
+node_impl::run_report node_impl::run_until(std::int64_t limit_ns, const process* watch) {
     thread_role role(this, slot(0), nullptr);
-    const std::int64_t limit = now_ns() + horizon_ns;
-    std::size_t runs = 0;
+    run_report r;
     for (;;) {
-        runs += slot(0)->run_ready();
+        r.runs += slot(0)->run_ready();
+        // The watched probe got something: stop before time moves on, as a
+        // real node would have woken its thread then.
+        if (watch && inbox::holds_envelopes(watch->inbox.load(std::memory_order_acquire))) {
+            r.watched_woke = true;
+            break;
+        }
         auto next = timers_.next_deadline();
-        if (!next || *next > limit) break;
+        if (!next || *next > limit_ns) break;
         timers_.advance_to(*next);
     }
-    return runs;
+    return r;
 }
 
 node_impl::~node_impl() { stop(); }

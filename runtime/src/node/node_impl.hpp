@@ -136,6 +136,13 @@ public:
     /// Deterministic mode: runs on the calling thread until nothing is
     /// runnable, moving virtual time to timers up to now + horizon_ns.
     std::size_t run_until_idle(std::int64_t horizon_ns);
+    /// The same up to the virtual time `limit_ns`, stopping early when
+    /// `watch` (a probe waiting on this thread) has something in its inbox.
+    struct run_report {
+        std::size_t runs = 0;
+        bool watched_woke = false;
+    };
+    run_report run_until(std::int64_t limit_ns, const process* watch);
 
     /// The node itself as a sender (<0.0.0>): exit signals from outside any
     /// process come from it. Its inbox is closed: nothing can reach it.

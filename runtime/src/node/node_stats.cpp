@@ -63,7 +63,8 @@ bool read_stats(const process& p, process_stats& out) {
     if (!p.alive.load(std::memory_order_acquire) || p.external) return false;
     out.id = local_pid(p.index, serial);
     out.status = p.is_zombie() ? process_status::zombie : p.status.load(std::memory_order_relaxed);
-    if (out.status <= process_status::waiting && p.suspended.load(std::memory_order_relaxed)) out.status = process_status::suspended;
+    if (out.status <= process_status::waiting && (p.suspended.load(std::memory_order_relaxed) || p.held.load(std::memory_order_relaxed)))
+        out.status = process_status::suspended;
     out.prio = p.prio.load(std::memory_order_relaxed);
     out.registered_name = atom::from_index(p.registered_name.load(std::memory_order_relaxed));
     const char* init = p.initial_call.load(std::memory_order_relaxed);
@@ -117,10 +118,30 @@ std::vector<scheduler_stats> node::schedulers() const {
 }
 
 void node::for_each_process(const std::function<void(const process_stats&)>& visit) const {
+    visit_processes([&visit](const process_stats& st) { visit(st); });
+}
+
+visit_result node::visit_processes_with(detail::visit_fn visit, void* context, const visit_options& o) const {
+    visit_result r;
     process_stats st;
     const std::size_t made = impl_->table().made();
-    for (std::size_t i = 0; i < made; ++i)
-        if (read_stats(*impl_->table().at(static_cast<std::uint32_t>(i)), st)) visit(st);
+    const bool timed = o.max_time != std::chrono::nanoseconds::max();
+    const std::int64_t deadline = timed ? fast_now_ns() + std::min<std::int64_t>(o.max_time.count(), std::int64_t{1} << 62) : 0;
+    std::size_t i = o.from;
+    const std::size_t end = o.max_blocks < made - std::min<std::size_t>(i, made) ? i + o.max_blocks : made;
+    for (; i < end; ++i) {
+        if (timed && (i & 1023) == 1023 && fast_now_ns() >= deadline) break;
+        if (!read_stats(*impl_->table().at(static_cast<std::uint32_t>(i)), st)) continue;
+        ++r.visited;
+        if (visit(context, st) == visit_next::stop) {
+            r.stopped = true;
+            ++i;
+            break;
+        }
+    }
+    r.next = static_cast<std::uint32_t>(i);
+    r.complete = i >= made;
+    return r;
 }
 
 std::optional<process_details> node::process_info(const pid& who) const {

@@ -2,6 +2,8 @@
 // marked external: it is never scheduled; a sender that finds it parked
 // wakes its thread through a futex instead.
 
+#include <algorithm>
+
 #include "node/node_access.hpp"
 #include "node/node_impl.hpp"
 #include "platform/futex.hpp"
@@ -42,18 +44,21 @@ std::optional<term> probe::receive_matching(match_fn match, const void* context,
     st.match = match;
     st.context = context;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    bool ran_node = false;
+    // Deterministic mode: virtual time, run on this thread, up to the
+    // timeout and only until something reaches the probe.
+    const bool virtual_time = node_->options().deterministic;
+    const std::int64_t virtual_deadline =
+        virtual_time ? node_->now_ns() + std::min<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count(), std::int64_t{1} << 62) : 0;
+    bool idle = false;
     for (;;) {
         {
             thread_role role(node_, nullptr, process_);
             drain_inbox(process_);
             if (scan_queue(process_, st)) return std::move(st.result);
         }
-        if (node_->options().deterministic) {
-            // Virtual time: run the node as far as the timeout reaches, once.
-            if (ran_node) return std::nullopt;
-            ran_node = true;
-            node_->run_until_idle(std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count());
+        if (virtual_time) {
+            if (idle) return std::nullopt;
+            idle = !node_->run_until(virtual_deadline, process_).watched_woke;
             continue;
         }
         if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;

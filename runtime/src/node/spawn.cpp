@@ -46,6 +46,9 @@ spawned finish_spawn(node_impl& n, process* p, std::coroutine_handle<process_tas
     p->messages_in.store(0, std::memory_order_relaxed);
     p->alarms.store(0, std::memory_order_relaxed);
     p->suspended.store(false, std::memory_order_relaxed);
+    p->behaviour.store(false, std::memory_order_relaxed);
+    p->held.store(false, std::memory_order_relaxed);
+    p->on_hold = false;
     p->messages_taken.value.store(0, std::memory_order_relaxed);
     p->messages_out.value.store(0, std::memory_order_relaxed);
     p->reductions.value.store(0, std::memory_order_relaxed);

@@ -49,7 +49,7 @@ task<void> finish(server& s, term reason, std::optional<std::pair<from, term>> a
 } // namespace
 
 task<step> server::handle_call(term request, from) {
-    co_return reply(term::tuple({atoms::error, term::tuple({atom("unknown_call"), std::move(request)})}));
+    co_return reply(term::tuple({atoms::error, term::tuple({"unknown_call"_atom, std::move(request)})}));
 }
 
 void reply(const from& caller, term r) { send_reply(caller.caller, caller.tag, std::move(r)); }
@@ -86,15 +86,13 @@ task<expected<pid, term>> finish_start(expected<pid, spawn_error> spawned, start
             const std::optional<pid> holder = whereis(r.spawn.name);
             co_return unexpected(term::tuple({already_started, holder ? term::from_pid(*holder) : term(atoms::undefined)}));
         }
-        co_return unexpected(term::tuple({atom("spawn_failed"), term::binary(spawned.error().message)}));
+        co_return unexpected(term::tuple({"spawn_failed"_atom, term::binary(spawned.error().message)}));
     }
     const pid child = *spawned;
     const reference down = monitor(child);
-    const term tag = term::from_reference(r.tag), down_tag = term::from_reference(down);
+    const term tag = term::from_reference(r.tag);
     open_reply_tag(r.tag);
-    const auto match = [&](const term& m) {
-        return m.is_tuple() && ((m.size() == 2 && m[0] == tag) || (m.size() == 5 && m[0] == term(atoms::DOWN) && m[1] == down_tag));
-    };
+    const auto match = [&](const term& m) { return (m.is_tuple() && m.size() == 2 && m[0] == tag) || is_down_of(m, down); };
     std::optional<term> answer;
     if (r.timeout == infinity) answer = co_await receive(match);
     else answer = co_await receive(match, r.timeout);
@@ -106,19 +104,17 @@ task<expected<pid, term>> finish_start(expected<pid, spawn_error> spawned, start
         co_return unexpected(term(atoms::timeout));
     }
     demonitor(down, true);
-    if (answer->size() == 5) {
+    if (const std::optional<down_message> died = as<down_message>(*answer)) {
         // Died in init, killed from outside: a linked starter that traps
         // exits also gets the 'EXIT'; take it, the reason is returned here.
-        const term reason = (*answer)[4];
         if (r.spawn.link && is_trapping_exits()) {
-            const term from = term::from_pid(child);
-            co_await receive([&](const term& m) { return m.is_tuple() && m.size() == 3 && m[0] == term(atoms::EXIT) && m[1] == from; },
-                             std::chrono::seconds(5));
+            const auto its_exit = [&child](const term& m) { return is_exit_from(m, child); };
+            co_await receive(its_exit, std::chrono::seconds(5));
         }
-        co_return unexpected(reason);
+        co_return unexpected(died->reason);
     }
     const term& result = (*answer)[1];
-    if (result == term(atoms::ok)) co_return child;
+    if (result == atoms::ok) co_return child;
     co_return unexpected(result.is_tuple() && result.size() == 2 ? result[1] : result);
 }
 
@@ -136,11 +132,15 @@ struct loop_state {
     std::optional<std::chrono::milliseconds> idle; // the wait before handle_info(timeout)
 };
 
-bool from_parent_exit(const loop_state& ls, const term& m) {
-    return ls.parent && m.is_tuple() && m.size() == 3 && m[0] == term(atoms::EXIT) && m[1] == term::from_pid(*ls.parent);
+// The parent's 'EXIT' (when the server traps exits): the server stops.
+std::optional<exit_message> parent_exit(const loop_state& ls, const term& m) {
+    if (!ls.parent) return std::nullopt;
+    auto x = as<exit_message>(m);
+    if (!x || x->from != *ls.parent) return std::nullopt;
+    return x;
 }
 
-bool is_system(const term& m) { return m.is_tuple() && m.size() == 3 && m[0] == term(system_atom); }
+bool is_system(const term& m) { return m.is_tuple() && m.size() == 3 && m[0] == system_atom; }
 
 task<void> handle_system(loop_state& ls, const otp::incoming& req);
 struct stop_order {
@@ -157,13 +157,13 @@ task<void> dispatch(loop_state& ls, term m) {
         co_await handle_system(ls, req);
         co_return;
     }
-    if (from_parent_exit(ls, m)) co_await finish(s, m[2]); // does not return
+    if (auto quit = parent_exit(ls, m)) co_await finish(s, std::move(quit->reason)); // does not return
     step outcome;
     std::optional<from> caller;
     if (otp::read_request(m, gen_call, req)) {
         caller = req.caller;
         outcome = co_await guarded(s.handle_call(std::move(req.body), req.caller));
-    } else if (m.is_tuple() && m.size() == 2 && m[0] == term(gen_cast)) {
+    } else if (m.is_tuple() && m.size() == 2 && m[0] == gen_cast) {
         outcome = co_await guarded(s.handle_cast(m[1]));
     } else {
         outcome = co_await guarded(s.handle_info(std::move(m)));
@@ -178,7 +178,7 @@ std::optional<stop_order> conclude(loop_state& ls, step outcome, const std::opti
     ls.next = std::move(outcome.next);
     ls.idle = outcome.idle;
     if (outcome.what == step::kind::reply && !caller) // a reply from cast, info or continue
-        outcome = stop(term::tuple({atom("bad_return"), atom("reply_outside_call")}));
+        outcome = stop(term::tuple({"bad_return"_atom, "reply_outside_call"_atom}));
     if (outcome.what == step::kind::reply) reply(*caller, std::move(outcome.reply));
     if (outcome.what != step::kind::stop) return std::nullopt;
     stop_order end{std::move(outcome.reason), std::nullopt};
@@ -204,6 +204,8 @@ task<void> detail::serve(server& s, start_ack ack) {
     }
     if (started.what == init_result::kind::stop) fail_start(ack, started.reason);
     send_reply(ack.starter, ack.tag, atoms::ok);
+    // From here on it answers sys requests: node::suspend goes through sys.
+    ember::detail::mark_behaviour();
 
     loop_state ls{s, ack.linked ? std::optional<pid>(ack.starter) : std::nullopt, false, std::move(started.next), started.idle};
     for (;;) {
@@ -218,7 +220,8 @@ task<void> detail::serve(server& s, start_ack ack) {
         // atom timeout when a step's wait runs out first.
         term m;
         if (ls.suspended) {
-            m = co_await receive([&ls](const term& x) { return is_system(x) || from_parent_exit(ls, x); });
+            const auto wanted = [&ls](const term& x) { return is_system(x) || parent_exit(ls, x).has_value(); };
+            m = co_await receive(wanted);
         } else if (!ls.idle) {
             m = co_await receive();
         } else {
@@ -238,23 +241,23 @@ term refused(term why) { return term::tuple({atoms::error, std::move(why)}); }
 task<void> handle_system(loop_state& ls, const otp::incoming& req) {
     server& s = ls.callbacks;
     const term& r = req.body;
-    const auto tagged = [&r](atom name, std::size_t size) { return r.is_tuple() && r.size() == size && r[0] == term(name); };
-    if (r == term(sys::detail::get_state_request())) {
+    const auto tagged = [&r](atom name, std::size_t size) { return r.is_tuple() && r.size() == size && r[0] == name; };
+    if (r == sys::detail::get_state_request()) {
         reply(req.caller, s.state_term());
-    } else if (tagged(atom("replace_state"), 2)) {
+    } else if (tagged("replace_state"_atom, 2)) {
         auto loaded = s.load_state(r[1]);
         reply(req.caller, loaded ? term(atoms::ok) : refused(loaded.error()));
-    } else if (r == term(sys::detail::suspend_request())) {
+    } else if (r == sys::detail::suspend_request()) {
         ls.suspended = true;
         ember::detail::show_suspended(true);
         reply(req.caller, atoms::ok);
-    } else if (r == term(sys::detail::resume_request())) {
+    } else if (r == sys::detail::resume_request()) {
         ls.suspended = false;
         ember::detail::show_suspended(false);
         reply(req.caller, atoms::ok);
-    } else if (tagged(atom("change_code"), 3)) {
+    } else if (tagged("change_code"_atom, 3)) {
         if (!ls.suspended) {
-            reply(req.caller, refused(atom("not_suspended")));
+            reply(req.caller, refused("not_suspended"_atom));
             co_return;
         }
         expected<void, term> changed = unexpected(term());
@@ -268,11 +271,11 @@ task<void> handle_system(loop_state& ls, const otp::incoming& req) {
             changed = unexpected(failure);
         }
         reply(req.caller, changed ? term(atoms::ok) : refused(changed.error()));
-    } else if (tagged(atom("terminate"), 2)) {
+    } else if (tagged("terminate"_atom, 2)) {
         reply(req.caller, atoms::ok);
         co_await finish(s, r[1]);
     } else {
-        reply(req.caller, refused(term::tuple({atom("unknown_system_request"), r})));
+        reply(req.caller, refused(term::tuple({"unknown_system_request"_atom, r})));
     }
 }
 
@@ -303,7 +306,7 @@ const atom system_atom("system");
 
 // A refusal ({error, Why}) becomes call_errc::refused.
 expected<term, call_error> refusal_as_error(expected<term, call_error> answer) {
-    if (answer && answer->is_tuple() && answer->size() == 2 && (*answer)[0] == term(atoms::error))
+    if (answer && answer->is_tuple() && answer->size() == 2 && (*answer)[0] == atoms::error)
         return unexpected(call_error{call_errc::refused, (*answer)[1]});
     return answer;
 }
@@ -313,11 +316,11 @@ task<expected<term, call_error>> request(server_ref to, term request, std::chron
     co_return refusal_as_error(co_await otp::request(system_atom, to, std::move(request), timeout));
 }
 
-term replace_state_request(term state) { return term::tuple({atom("replace_state"), std::move(state)}); }
-term change_code_request(term old_vsn, term extra) { return term::tuple({atom("change_code"), std::move(old_vsn), std::move(extra)}); }
-term terminate_request(term reason) { return term::tuple({atom("terminate"), std::move(reason)}); }
-atom suspend_request() { return atom("suspend"); }
-atom resume_request() { return atom("resume"); }
-atom get_state_request() { return atom("get_state"); }
+term replace_state_request(term state) { return term::tuple({"replace_state"_atom, std::move(state)}); }
+term change_code_request(term old_vsn, term extra) { return term::tuple({"change_code"_atom, std::move(old_vsn), std::move(extra)}); }
+term terminate_request(term reason) { return term::tuple({"terminate"_atom, std::move(reason)}); }
+atom suspend_request() { return "suspend"_atom; }
+atom resume_request() { return "resume"_atom; }
+atom get_state_request() { return "get_state"_atom; }
 
 } // namespace ember::sys::detail

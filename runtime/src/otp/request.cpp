@@ -20,10 +20,9 @@ namespace otp {
 
 namespace {
 
-bool is_answer(const term& m, const term& tag) {
-    if (!m.is_tuple()) return false;
-    if (m.size() == 2) return m[0] == tag;
-    return m.size() == 5 && m[0] == term(atoms::DOWN) && m[1] == tag;
+// The reply {Tag, Reply}, or the DOWN of the monitor whose reference is the tag.
+bool is_answer(const term& m, const term& tag, const reference& ref) {
+    return (m.is_tuple() && m.size() == 2 && m[0] == tag) || is_down_of(m, ref);
 }
 
 term request_message(atom kind, const pid& caller, const term& tag, term body) {
@@ -33,10 +32,9 @@ term request_message(atom kind, const pid& caller, const term& tag, term body) {
 // What the wait brought: nothing (timeout), the server's DOWN, or the reply.
 expected<term, call_error> outcome(std::optional<term> answer) {
     if (!answer) return unexpected(call_error{call_errc::timeout, atoms::timeout});
-    if (answer->size() == 5) {
-        const term& reason = (*answer)[4];
-        if (reason == term(atoms::noproc)) return unexpected(call_error{call_errc::noproc, reason});
-        return unexpected(call_error{call_errc::exited, reason});
+    if (auto down = as<down_message>(*answer)) {
+        if (down->reason == atoms::noproc) return unexpected(call_error{call_errc::noproc, std::move(down->reason)});
+        return unexpected(call_error{call_errc::exited, std::move(down->reason)});
     }
     return (*answer)[1];
 }
@@ -52,7 +50,7 @@ task<expected<term, call_error>> request(atom kind, server_ref to, term body, st
     const term tag = term::from_reference(ref);
     open_reply_tag(ref);
     send(*target, request_message(kind, self(), tag, std::move(body)));
-    const auto match = [&tag](const term& m) { return is_answer(m, tag); };
+    const auto match = [&tag, &ref](const term& m) { return is_answer(m, tag, ref); };
     std::optional<term> answer;
     if (timeout == gen_server::infinity) answer = co_await receive(match);
     else answer = co_await receive(match, timeout);
@@ -62,7 +60,7 @@ task<expected<term, call_error>> request(atom kind, server_ref to, term body, st
 }
 
 bool read_request(const term& m, atom kind, incoming& out) {
-    if (!m.is_tuple() || m.size() != 3 || m[0] != term(kind)) return false;
+    if (!m.is_tuple() || m.size() != 3 || m[0] != kind) return false;
     const term& from = m[1];
     if (!from.is_tuple() || from.size() != 2 || !from[0].is_pid() || !from[1].is_reference()) return false;
     out.caller = {from[0].as_pid(), from[1].as_reference()};

@@ -23,6 +23,8 @@ const atom not_found("not_found");
 const atom running_atom("running");
 const atom ignore_atom("ignore");
 const atom start_child_spec("$start_child_spec");
+// supervisor::which_children's request; answered [{Id, Pid | undefined, Type, Restart}].
+const atom which_children_stats_request("$which_children_stats");
 constexpr std::size_t history_length = 32;
 
 // Child specs on their way to a running supervisor (start_child with a
@@ -75,7 +77,7 @@ struct child {
 };
 
 bool is_shutdown_reason(const term& r) {
-    return r == term(atoms::normal) || r == term(atoms::shutdown) || (r.is_tuple() && r.size() == 2 && r[0] == term(atoms::shutdown));
+    return r == atoms::normal || r == atoms::shutdown || (r.is_tuple() && r.size() == 2 && r[0] == atoms::shutdown);
 }
 
 bool should_restart(restart how, const term& reason) {
@@ -106,7 +108,10 @@ private:
     task<void> stop_one(child& c);
     task<void> stop_all();
     std::optional<std::size_t> find_child(const term& id_or_pid) const;
+    std::optional<std::size_t> find_child(const pid& p) const;
+    std::vector<child_stats> child_list() const;
     term which_children() const;
+    term which_children_stats() const;
     term count_children() const;
     // [restarts]
     bool allow_restart(const child& c, const pid& old, const term& reason);
@@ -145,12 +150,11 @@ task<void> supervisor_server::stop_one(child& c) {
     const pid p = *c.process;
     c.process.reset();
     const reference watch = monitor(p);
-    const term ref = term::from_reference(watch), from = term::from_pid(p);
     unlink(p);
     // An 'EXIT' it sent before the unlink would read as a crash later.
-    co_await receive([&](const term& m) { return m.is_tuple() && m.size() == 3 && m[0] == term(atoms::EXIT) && m[1] == from; },
-                     std::chrono::milliseconds(0));
-    const auto is_down = [&](const term& m) { return m.is_tuple() && m.size() == 5 && m[0] == term(atoms::DOWN) && m[1] == ref; };
+    const auto its_exit = [&p](const term& m) { return is_exit_from(m, p); };
+    co_await receive(its_exit, std::chrono::milliseconds(0));
+    const auto is_down = [&watch](const term& m) { return is_down_of(m, watch); };
     switch (c.spec.stop.what) {
     case shutdown::kind::brutal_kill:
         ember::exit(p, atoms::kill);
@@ -175,19 +179,42 @@ task<void> supervisor_server::stop_all() {
 }
 
 std::optional<std::size_t> supervisor_server::find_child(const term& id_or_pid) const {
-    for (std::size_t i = 0; i < children_.size(); ++i) {
-        const child& c = children_[i];
-        if (id_or_pid.is_pid() ? c.process && *c.process == id_or_pid.as_pid() : term(c.spec.id) == id_or_pid) return i;
-    }
+    if (id_or_pid.is_pid()) return find_child(id_or_pid.as_pid());
+    for (std::size_t i = 0; i < children_.size(); ++i)
+        if (id_or_pid == children_[i].spec.id) return i;
     return std::nullopt;
 }
 
-atom type_name(child_type t) { return t == child_type::supervisor ? atom("supervisor") : atom("worker"); }
+std::optional<std::size_t> supervisor_server::find_child(const pid& p) const {
+    for (std::size_t i = 0; i < children_.size(); ++i)
+        if (children_[i].process == p) return i;
+    return std::nullopt;
+}
 
+atom type_name(child_type t) { return t == child_type::supervisor ? "supervisor"_atom : "worker"_atom; }
+
+// In start order, the first started first: the order of which_children,
+// of the published stats and of supervisor::which_children's vector.
+std::vector<child_stats> supervisor_server::child_list() const {
+    std::vector<child_stats> out;
+    out.reserve(children_.size());
+    for (const child& c : children_) out.push_back({c.spec.id, c.process, type_name(c.spec.type), restart_name(c.spec.restart_type)});
+    return out;
+}
+
+term pid_or_undefined(const std::optional<pid>& p) { return p ? term::from_pid(*p) : term(atoms::undefined); }
+
+// OTP's form: [{Id, Pid | undefined, Type, Modules}], Modules always [].
 term supervisor_server::which_children() const {
     std::vector<term> out;
-    for (const child& c : children_)
-        out.push_back(term::tuple({c.spec.id, c.process ? term::from_pid(*c.process) : term(atoms::undefined), type_name(c.spec.type), term()}));
+    for (const child_stats& c : child_list()) out.push_back(term::tuple({c.id, pid_or_undefined(c.process), c.type, term()}));
+    return term::list(out);
+}
+
+// Ember's form, for supervisor::which_children: [{Id, Pid | undefined, Type, Restart}].
+term supervisor_server::which_children_stats() const {
+    std::vector<term> out;
+    for (const child_stats& c : child_list()) out.push_back(term::tuple({c.id, pid_or_undefined(c.process), c.type, c.restart}));
     return term::list(out);
 }
 
@@ -197,9 +224,10 @@ term supervisor_server::count_children() const {
         active += c.process ? 1 : 0;
         supervisors += c.spec.type == child_type::supervisor ? 1 : 0;
     }
-    const auto pair = [](const char* k, std::int64_t v) { return term::tuple({atom(k), term::integer(v)}); };
+    const auto pair = [](atom k, std::int64_t v) { return term::tuple({k, term::integer(v)}); };
     const auto specs = static_cast<std::int64_t>(children_.size());
-    return term::list({pair("specs", specs), pair("active", active), pair("supervisors", supervisors), pair("workers", specs - supervisors)});
+    return term::list({pair("specs"_atom, specs), pair("active"_atom, active), pair("supervisors"_atom, supervisors),
+                       pair("workers"_atom, specs - supervisors)});
 }
 
 // [restarts] -------------------------------------------------------------------------
@@ -234,7 +262,7 @@ task<bool> supervisor_server::restart_group(std::size_t failed) {
         child& c = children_[i];
         if (c.process || c.spec.restart_type == restart::temporary) continue; // temporaries stay down
         auto started = co_await start_one(c);
-        if (!started && started.error() != term(ignore_atom)) co_return false;
+        if (!started && started.error() != ignore_atom) co_return false;
     }
     co_return true;
 }
@@ -250,7 +278,7 @@ void supervisor_server::publish() const {
     s.strategy = strategy_name(flags_.strategy);
     s.intensity = flags_.intensity;
     s.period_ms = static_cast<std::uint64_t>(flags_.period.count());
-    for (const child& c : children_) s.children.push_back({c.spec.id, c.process, type_name(c.spec.type), restart_name(c.spec.restart_type)});
+    s.children = child_list();
     s.restarts.assign(history_.begin(), history_.end());
     s.restarts_total = restarts_total_;
     this_node().supervision().publish(std::move(s));
@@ -258,7 +286,7 @@ void supervisor_server::publish() const {
 
 // [callbacks] ---------------------------------------------------------------------------
 
-term bad_spec(const char* why, term detail = atoms::undefined) { return term::tuple({atom("bad_spec"), atom(why), std::move(detail)}); }
+term bad_spec(atom why, term detail = atoms::undefined) { return term::tuple({"bad_spec"_atom, why, std::move(detail)}); }
 gs::step reply_error(term why) { return gs::reply(term::tuple({atoms::error, std::move(why)})); }
 gs::step reply_started(const expected<pid, term>& started) {
     if (!started) return reply_error(started.error());
@@ -267,17 +295,17 @@ gs::step reply_started(const expected<pid, term>& started) {
 
 task<gs::init_result> supervisor_server::init() {
     trap_exit(true);
-    if (simple() && specs_.size() != 1) co_return gs::init_stop(bad_spec("simple_one_for_one_needs_one_template"));
+    if (simple() && specs_.size() != 1) co_return gs::init_stop(bad_spec("simple_one_for_one_needs_one_template"_atom));
     for (std::size_t i = 0; i < specs_.size(); ++i) {
-        if (!specs_[i].start) co_return gs::init_stop(bad_spec("no_start_function", specs_[i].id));
+        if (!specs_[i].start) co_return gs::init_stop(bad_spec("no_start_function"_atom, specs_[i].id));
         for (std::size_t j = 0; j < i; ++j)
-            if (specs_[j].id == specs_[i].id) co_return gs::init_stop(bad_spec("duplicate_child_id", specs_[i].id));
+            if (specs_[j].id == specs_[i].id) co_return gs::init_stop(bad_spec("duplicate_child_id"_atom, specs_[i].id));
     }
     if (!simple()) {
         for (const child_spec& s : specs_) children_.push_back({s, s.args, std::nullopt});
         for (child& c : children_) {
             auto started = co_await start_one(c);
-            if (started || started.error() == term(ignore_atom)) continue;
+            if (started || started.error() == ignore_atom) continue;
             co_await stop_all();
             co_return gs::init_stop(term::tuple({atoms::shutdown, term::tuple({failed_to_start_child, c.spec.id, started.error()})}));
         }
@@ -288,12 +316,13 @@ task<gs::init_result> supervisor_server::init() {
 }
 
 task<gs::step> supervisor_server::handle_info(term m) {
-    if (!(m.is_tuple() && m.size() == 3 && m[0] == term(atoms::EXIT) && m[1].is_pid())) co_return gs::noreply();
-    const std::optional<std::size_t> found = find_child(m[1]);
+    const std::optional<exit_message> exited = as<exit_message>(m);
+    if (!exited) co_return gs::noreply();
+    const std::optional<std::size_t> found = find_child(exited->from);
     if (!found) co_return gs::noreply(); // a process we already let go of
     child& c = children_[*found];
     const pid old = *c.process;
-    const term reason = m[2];
+    const term reason = exited->reason;
     c.process.reset();
     if (!should_restart(c.spec.restart_type, reason)) {
         forget_stopped_temporaries();
@@ -308,7 +337,7 @@ task<gs::step> supervisor_server::handle_info(term m) {
         co_return gs::stop(atoms::shutdown);
     }
     while (!co_await restart_group(failed)) {
-        if (!allow_restart(children_[failed], old, atom("restart_failed"))) {
+        if (!allow_restart(children_[failed], old, "restart_failed"_atom)) {
             publish();
             co_return gs::stop(atoms::shutdown);
         }
@@ -319,16 +348,17 @@ task<gs::step> supervisor_server::handle_info(term m) {
 }
 
 task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
-    const auto tagged = [&r](const char* name) { return r.is_tuple() && r.size() == 2 && r[0] == term(atom(name)); };
-    if (r == term(atom("which_children"))) co_return gs::reply(which_children());
-    if (r == term(atom("count_children"))) co_return gs::reply(count_children());
-    if (tagged("start_child")) {
-        if (!simple()) co_return reply_error(atom("not_simple_one_for_one"));
+    const auto tagged = [&r](atom name) { return r.is_tuple() && r.size() == 2 && r[0] == name; };
+    if (r == "which_children"_atom) co_return gs::reply(which_children());
+    if (r == which_children_stats_request) co_return gs::reply(which_children_stats());
+    if (r == "count_children"_atom) co_return gs::reply(count_children());
+    if (tagged("start_child"_atom)) {
+        if (!simple()) co_return reply_error("not_simple_one_for_one"_atom);
         child c{specs_.front(), r[1], std::nullopt}; // named: GCC 12 and temporaries in co_await
         co_return co_await start_new(std::move(c));
     }
-    if (r.is_tuple() && r.size() == 2 && r[0] == term(start_child_spec)) co_return co_await add_child(r[1]);
-    if (tagged("terminate_child")) {
+    if (tagged(start_child_spec)) co_return co_await add_child(r[1]);
+    if (tagged("terminate_child"_atom)) {
         const auto i = find_child(r[1]);
         if (!i || (simple() && !r[1].is_pid())) co_return reply_error(not_found);
         co_await stop_one(children_[*i]);
@@ -336,11 +366,11 @@ task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
         publish();
         co_return gs::reply(atoms::ok);
     }
-    if (tagged("restart_child") || tagged("delete_child")) {
+    if (tagged("restart_child"_atom) || tagged("delete_child"_atom)) {
         const auto i = simple() ? std::nullopt : find_child(r[1]);
         if (!i) co_return reply_error(not_found);
         if (children_[*i].process) co_return reply_error(running_atom);
-        if (tagged("delete_child")) {
+        if (tagged("delete_child"_atom)) {
             children_.erase(children_.begin() + static_cast<std::ptrdiff_t>(*i));
             publish();
             co_return gs::reply(atoms::ok);
@@ -358,7 +388,7 @@ task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
 task<gs::step> supervisor_server::start_new(child c) {
     children_.push_back(std::move(c));
     auto started = co_await start_one(children_.back());
-    const bool kept = started || (started.error() == term(ignore_atom) && !simple());
+    const bool kept = started || (started.error() == ignore_atom && !simple());
     if (!kept) children_.pop_back();
     forget_stopped_temporaries();
     publish();
@@ -368,12 +398,12 @@ task<gs::step> supervisor_server::start_new(child c) {
 // start_child with a spec, as OTP's start_child(Sup, ChildSpec).
 task<gs::step> supervisor_server::add_child(const term& ref) {
     std::optional<child_spec> s = handoff().take(ref);
-    if (!s) co_return reply_error(atom("spec_withdrawn")); // its caller is gone
-    if (simple()) co_return reply_error(atom("simple_one_for_one"));
-    if (!s->start) co_return reply_error(bad_spec("no_start_function", s->id));
+    if (!s) co_return reply_error("spec_withdrawn"_atom); // its caller is gone
+    if (simple()) co_return reply_error("simple_one_for_one"_atom);
+    if (!s->start) co_return reply_error(bad_spec("no_start_function"_atom, s->id));
     if (const auto i = find_child(term(s->id))) {
-        if (const auto& running = children_[*i].process) co_return reply_error(term::tuple({atom("already_started"), term::from_pid(*running)}));
-        co_return reply_error(atom("already_present"));
+        if (const auto& running = children_[*i].process) co_return reply_error(term::tuple({"already_started"_atom, term::from_pid(*running)}));
+        co_return reply_error("already_present"_atom);
     }
     child c{*s, s->args, std::nullopt}; // named: GCC 12 and temporaries in co_await
     co_return co_await start_new(std::move(c));
@@ -385,11 +415,11 @@ task<void> supervisor_server::terminate(term) {
 }
 
 term supervisor_server::state_term() const {
-    return term::map({{atom("strategy"), strategy_name(flags_.strategy)},
-                      {atom("intensity"), term::integer(flags_.intensity)},
-                      {atom("period_ms"), term::integer(flags_.period.count())},
-                      {atom("children"), which_children()},
-                      {atom("restarts"), term::integer(static_cast<std::int64_t>(restarts_total_))}});
+    return term::map({{"strategy"_atom, strategy_name(flags_.strategy)},
+                      {"intensity"_atom, term::integer(flags_.intensity)},
+                      {"period_ms"_atom, term::integer(flags_.period.count())},
+                      {"children"_atom, which_children()},
+                      {"restarts"_atom, term::integer(static_cast<std::int64_t>(restarts_total_))}});
 }
 
 } // namespace
@@ -398,19 +428,19 @@ term supervisor_server::state_term() const {
 
 atom strategy_name(strategy s) {
     switch (s) {
-    case strategy::one_for_one: return atom("one_for_one");
-    case strategy::one_for_all: return atom("one_for_all");
-    case strategy::rest_for_one: return atom("rest_for_one");
-    case strategy::simple_one_for_one: return atom("simple_one_for_one");
+    case strategy::one_for_one: return "one_for_one"_atom;
+    case strategy::one_for_all: return "one_for_all"_atom;
+    case strategy::rest_for_one: return "rest_for_one"_atom;
+    case strategy::simple_one_for_one: return "simple_one_for_one"_atom;
     }
     return atoms::undefined;
 }
 
 atom restart_name(restart r) {
     switch (r) {
-    case restart::permanent: return atom("permanent");
-    case restart::transient: return atom("transient");
-    case restart::temporary: return atom("temporary");
+    case restart::permanent: return "permanent"_atom;
+    case restart::transient: return "transient"_atom;
+    case restart::temporary: return "temporary"_atom;
     }
     return atoms::undefined;
 }
@@ -434,20 +464,43 @@ namespace {
 // A reply of {ok, Pid} / ok / {error, R} as a value.
 expected<pid, term> as_started(const expected<term, call_error>& r) {
     if (!r) return unexpected(r.error().reason);
-    if (r->is_tuple() && r->size() == 2 && (*r)[0] == term(atoms::ok)) return (*r)[1].as_pid();
+    if (r->is_tuple() && r->size() == 2 && (*r)[0] == atoms::ok) return (*r)[1].as_pid();
     return unexpected(r->is_tuple() && r->size() == 2 ? (*r)[1] : *r);
 }
 expected<void, term> as_done(const expected<term, call_error>& r) {
     if (!r) return unexpected(r.error().reason);
-    if (*r == term(atoms::ok)) return {};
+    if (*r == atoms::ok) return {};
     return unexpected(r->is_tuple() && r->size() == 2 ? (*r)[1] : *r);
+}
+// The answer to '$which_children_stats', [{Id, Pid | undefined, Type,
+// Restart}], as child_stats. Anything else is refused: with R for {error, R}
+// (a server that is no supervisor answers {error, {unknown_call, _}}), with
+// {bad_reply, Answer} otherwise.
+expected<std::vector<child_stats>, call_error> as_child_list(const expected<term, call_error>& r) {
+    if (!r) return unexpected(r.error());
+    const term& answer = *r;
+    const auto refused = [&answer] {
+        const bool error = answer.is_tuple() && answer.size() == 2 && answer[0] == atoms::error;
+        return unexpected(call_error{call_errc::refused, error ? answer[1] : term::tuple({"bad_reply"_atom, answer})});
+    };
+    if (!answer.is_proper_list()) return refused();
+    std::vector<child_stats> out;
+    out.reserve(answer.size());
+    for (const term& c : answer.elements()) {
+        if (!c.is_tuple() || c.size() != 4) return refused();
+        const auto id = as<atom>(c[0]), type = as<atom>(c[2]), restart = as<atom>(c[3]);
+        const auto process = as<pid>(c[1]);
+        if (!id || !type || !restart || (!process && c[1] != atoms::undefined)) return refused();
+        out.push_back({*id, process, *type, *restart});
+    }
+    return out;
 }
 } // namespace
 
 // (Requests are built before the co_await: GCC 12 cannot put an
 // initializer list's array in a coroutine frame.)
 task<expected<pid, term>> start_child(server_ref sup, term args) {
-    const term request = term::tuple({atom("start_child"), std::move(args)});
+    const term request = term::tuple({"start_child"_atom, std::move(args)});
     co_return as_started(co_await gs::call(sup, request, gs::infinity));
 }
 task<expected<pid, term>> start_child(server_ref sup, child_spec spec) {
@@ -456,18 +509,21 @@ task<expected<pid, term>> start_child(server_ref sup, child_spec spec) {
     co_return as_started(co_await gs::call(sup, request, gs::infinity));
 }
 task<expected<void, term>> terminate_child(server_ref sup, term id_or_pid) {
-    const term request = term::tuple({atom("terminate_child"), std::move(id_or_pid)});
+    const term request = term::tuple({"terminate_child"_atom, std::move(id_or_pid)});
     co_return as_done(co_await gs::call(sup, request, gs::infinity));
 }
 task<expected<pid, term>> restart_child(server_ref sup, atom id) {
-    const term request = term::tuple({atom("restart_child"), id});
+    const term request = term::tuple({"restart_child"_atom, id});
     co_return as_started(co_await gs::call(sup, request, gs::infinity));
 }
 task<expected<void, term>> delete_child(server_ref sup, atom id) {
-    const term request = term::tuple({atom("delete_child"), id});
+    const term request = term::tuple({"delete_child"_atom, id});
     co_return as_done(co_await gs::call(sup, request, gs::infinity));
 }
-task<expected<term, call_error>> which_children(server_ref sup) { return gs::call(sup, atom("which_children"), gs::infinity); }
-task<expected<term, call_error>> count_children(server_ref sup) { return gs::call(sup, atom("count_children"), gs::infinity); }
+task<expected<std::vector<child_stats>, call_error>> which_children(server_ref sup) {
+    const term request = which_children_stats_request;
+    co_return as_child_list(co_await gs::call(sup, request, gs::infinity));
+}
+task<expected<term, call_error>> count_children(server_ref sup) { return gs::call(sup, "count_children"_atom, gs::infinity); }
 
 } // namespace ember::supervisor

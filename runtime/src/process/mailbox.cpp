@@ -25,6 +25,18 @@ bool holds_open_tag(const process* p, const term& reply) {
     return false;
 }
 
+// node::peek_mailbox: answers {Tag, {Length, [First N messages]}} to the
+// asker. A signal, so it sees exactly the messages that arrived before it,
+// and only the owner ever walks its queue. N is capped by the asker.
+void answer_peek(process* p, const envelope* e) {
+    const term& tag = e->payload[0];
+    const auto max = static_cast<std::size_t>(e->payload[1].as_integer());
+    std::vector<term> first;
+    for (const envelope* m = p->queue_head; m && first.size() < max; m = m->next) first.push_back(m->payload);
+    const term answer = term::tuple({tag, term::tuple({term::integer(static_cast<std::int64_t>(p->mailbox_length())), term::list(first)})});
+    p->node->deliver(e->from_index, e->from_serial, new_envelope(envelope_kind::reply, answer));
+}
+
 // Signals act on the owner's state now; messages join the private queue.
 // True when a message joined it.
 bool handle(process* p, envelope* e) {
@@ -51,6 +63,7 @@ bool handle(process* p, envelope* e) {
     case envelope_kind::unlink: on_unlink(p, e->from_index, e->from_serial); break;
     case envelope_kind::monitor: on_monitor(p, e->from_index, e->from_serial, e->payload); break;
     case envelope_kind::demonitor: on_demonitor(p, e->payload); break;
+    case envelope_kind::peek: answer_peek(p, e); break;
     }
     free_envelope(e);
     return false;

@@ -43,9 +43,10 @@ enum class envelope_kind : std::uint8_t {
     timeout,     // a receive timer fired: payload is the wait token
     reply,       // {Tag, Reply}: kept only while the receiver has Tag open
     down,        // a DOWN message: kept only while the receiver still monitors
+    peek,        // node::peek_mailbox: payload {Tag, N}; answered with a reply to the sender
 };
 
-/// One message or signal in flight. Pooled per thread (envelope_pool.cpp).
+/// One message or signal in flight. Pooled per thread (pools.cpp).
 struct envelope {
     envelope* next;
     term payload;
@@ -139,6 +140,13 @@ struct process {
     std::atomic<bool> trap_exit{false};
     std::atomic<bool> external{false}; // a probe: woken through probe_wake, never scheduled
     std::atomic<bool> suspended{false}; // sys-suspended: the tools show it so until it resumes
+    std::atomic<bool> behaviour{false}; // answers sys requests (gen_server and what is built on it)
+    // Held by node::suspend (a process that is no behaviour): its scheduler
+    // does not run it until node::resume, but still takes in its signals,
+    // so a kill ends it. `on_hold` (under relations_lock) says it is parked
+    // for that reason, so that resume schedules it exactly once.
+    std::atomic<bool> held{false};
+    bool on_hold = false;
     std::atomic<priority> prio{priority::normal};
     term exit_reason;
     process* next_runnable = nullptr; // link in the node's global queues

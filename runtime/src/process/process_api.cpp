@@ -57,6 +57,8 @@ void send_reply(const pid& to, const reference& tag, term reply) {
 
 void detail::show_suspended(bool on) { running_process().suspended.store(on, std::memory_order_relaxed); }
 
+void detail::mark_behaviour() { running_process().behaviour.store(true, std::memory_order_relaxed); }
+
 void set_label(const char* label) { running_process().current_label.store(label, std::memory_order_relaxed); }
 
 timer_ref send_after(std::chrono::nanoseconds delay, const pid& to, term message) {

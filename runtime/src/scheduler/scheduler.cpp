@@ -91,12 +91,39 @@ process* scheduler::steal() {
     return found;
 }
 
+// node::suspend holds a process that is no behaviour: when its turn comes
+// it is not run but parked, after its signals were taken in (a kill still
+// ends it: then it runs, to unwind). True when it was parked on hold; false
+// when it must run (resumed meanwhile, or an exit to take). The relation
+// lock orders this against node::resume, which schedules it only if it
+// finds it parked here, so exactly one side makes it runnable again.
+static bool hold(process* p) {
+    for (;;) {
+        drain_inbox(p);
+        if (p->exit_pending) return false;
+        std::lock_guard lock(p->relations_lock);
+        if (!p->held.load(std::memory_order_relaxed)) return false;
+        p->status.store(process_status::suspended, std::memory_order_relaxed);
+        if (try_park(p)) {
+            p->on_hold = true;
+            return true;
+        }
+        // Something arrived since the drain: take it in, then try again.
+    }
+}
+
 void scheduler::run(process* p) {
     thread_state& ts = this_thread_state();
     processes_run_.add(1);
     if (p != last_run_) context_switches_.add(1);
     last_run_ = p;
     ts.current = p;
+    if (p->held.load(std::memory_order_acquire)) [[unlikely]] {
+        if (hold(p)) {
+            ts.current = nullptr;
+            return;
+        }
+    }
     // A process woken in a receive first checks whether the wake-up brought
     // what it waits for; if not, it parks again without being resumed.
     if (p->waiting_on && !recheck_wait(p)) {

@@ -1,7 +1,8 @@
 #pragma once
 // One scheduler: a run queue, a LIFO slot, counters, and the loop a thread
-// runs over them. The scheduler is an object, not a thread, so that another
-// thread can take over its queue (the runaway handover of a later issue).
+// runs over them. The scheduler is an object, not a thread, so that when a
+// runaway keeps its thread, a fresh thread takes over a fresh object in the
+// same slot (node_impl::take_over) while the old one retires with it.
 
 #include <atomic>
 #include <cstdint>

@@ -46,21 +46,6 @@ struct server_ref {
     atom name = atoms::undefined;
 };
 
-enum class call_errc {
-    noproc,  ///< no such process (dead, or no process has the name)
-    timeout, ///< no reply in time; a late reply is dropped, never queued
-    exited,  ///< the server exited before replying; reason says why
-    refused, ///< a system request the process declined; reason says why
-};
-
-/// Why a call or a system request got no reply.
-struct call_error {
-    call_errc code;
-    term reason; ///< noproc, timeout, or the server's exit reason
-    /// "noproc", "timeout", "exited: <reason>" or "refused: <reason>".
-    EMBER_RUNTIME_EXPORT std::string message() const;
-};
-
 namespace gen_server {
 
 /// Waits for ever (for a call or a start).

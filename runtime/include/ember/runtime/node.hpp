@@ -9,12 +9,15 @@
 // All members are thread-safe unless they say otherwise. A node may be
 // driven from any thread; processes run on its scheduler threads.
 //
-// Sections: [options] [spawning] [node] [probe]
+// Sections: [options] [spawning] [observing and control] [node] [probe]
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ember/runtime/coroutine.hpp"
@@ -124,6 +127,66 @@ expected<pid, spawn_error> spawn_opt(const spawn_options& o, F&& fn, Args&&... a
     return s->id;
 }
 
+// [observing and control] -----------------------------------------------------
+
+enum class call_errc {
+    noproc,  ///< no such process (dead, or no process has the name)
+    timeout, ///< no reply in time; a late reply is dropped, never queued
+    exited,  ///< the server exited before replying; reason says why
+    refused, ///< a system request the process declined; reason says why
+};
+
+/// Why a call or a system request got no reply.
+struct call_error {
+    call_errc code;
+    term reason; ///< noproc, timeout, or the server's exit reason
+    /// "noproc", "timeout", "exited: <reason>" or "refused: <reason>".
+    EMBER_RUNTIME_EXPORT std::string message() const;
+};
+
+/// What a visitor of node::visit_processes says after each process.
+enum class visit_next : std::uint8_t { go_on, stop };
+
+/// Bounds of one visit: where to start and how much to look at, so a tool
+/// can walk a million processes in chunks and never hold a scheduler's
+/// worth of time (Erlang's observer_backend sends its lists in chunks too).
+struct visit_options {
+    /// The first control block to look at: 0, or a previous visit's `next`.
+    std::uint32_t from = 0;
+    /// Control blocks to look at, at most (dead and free ones count too:
+    /// this bounds the work, not the answer).
+    std::size_t max_blocks = std::numeric_limits<std::size_t>::max();
+    /// Stop after this much time (looked at every 1024 blocks).
+    std::chrono::nanoseconds max_time = std::chrono::nanoseconds::max();
+};
+
+struct visit_result {
+    std::size_t visited = 0;  ///< processes passed to the visitor
+    std::uint32_t next = 0;   ///< the `from` of the visit that goes on from here
+    bool complete = false;    ///< every block to the end of the table was looked at
+    bool stopped = false;     ///< the visitor said stop
+};
+
+/// What node::peek_mailbox saw.
+struct mailbox_peek {
+    std::uint64_t length = 0;   ///< messages queued (delivered, not yet received) when the peek was answered
+    std::vector<term> first;    ///< the oldest of them, at most the number asked for, oldest first
+};
+
+namespace detail {
+using visit_fn = visit_next (*)(void* context, const process_stats& p);
+template <class Visit>
+visit_next call_visit(void* context, const process_stats& p) {
+    auto& visit = *static_cast<Visit*>(context);
+    if constexpr (std::is_void_v<decltype(visit(p))>) {
+        visit(p);
+        return visit_next::go_on;
+    } else {
+        return visit(p);
+    }
+}
+} // namespace detail
+
 // [node] --------------------------------------------------------------------
 
 class node {
@@ -173,6 +236,14 @@ public:
     /// Calls `visit` for every live process. Runs on the caller's thread
     /// while the node keeps running.
     EMBER_RUNTIME_EXPORT void for_each_process(const std::function<void(const process_stats&)>& visit) const;
+    /// Calls `visit(const process_stats&)` for live processes in pid-index
+    /// order from `o.from`, within the options' bounds; `visit` may return
+    /// visit_next::stop to end early (or void to go on). No allocation, no
+    /// lock: a million processes cost one scan. Any thread.
+    template <class Visit>
+    visit_result visit_processes(Visit&& visit, const visit_options& o = {}) const {
+        return visit_processes_with(&detail::call_visit<std::remove_reference_t<Visit>>, &visit, o);
+    }
     EMBER_RUNTIME_EXPORT std::optional<process_details> process_info(const pid& p) const;
     /// A live supervisor's children and restart history, as it last
     /// published them; nullopt when `p` is no live supervisor.
@@ -184,11 +255,32 @@ public:
     /// Recent events (long_schedule, ...), oldest first, at most 1024.
     EMBER_RUNTIME_EXPORT std::vector<runtime_event> events() const;
 
+    // --- control from outside (any thread but a process's; each waits) ---
+    /// Suspends `p`: a behaviour (gen_server, supervisor) through
+    /// sys::suspend, so it still answers sys requests; any other process is
+    /// held: not run until resume, though messages still queue and a kill
+    /// still ends it. A hold takes effect when `p` next leaves its thread (at
+    /// once if it waits). Errors: noproc, timeout (a behaviour that did not
+    /// answer), refused (a probe, a zombie, or what sys said).
+    EMBER_RUNTIME_EXPORT expected<void, call_error> suspend(const pid& p, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+    /// Undoes suspend. Errors as suspend's; refused(not_suspended) when it
+    /// was not suspended.
+    EMBER_RUNTIME_EXPORT expected<void, call_error> resume(const pid& p, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+    /// The first `max_messages` (at most 1000) messages queued for `p` and
+    /// how many there are, never the whole queue. `p` answers it itself the
+    /// next time it takes in its mailbox (a receive, a checkpoint with
+    /// something queued, or a wake-up), so a process that runs without a
+    /// checkpoint gives timeout; a dead one gives noproc. A held process
+    /// answers (its signals are still taken in).
+    EMBER_RUNTIME_EXPORT expected<mailbox_peek, call_error> peek_mailbox(const pid& p, std::size_t max_messages,
+                                                                         std::chrono::milliseconds timeout = std::chrono::milliseconds(1000));
+
     /// Stops the schedulers (idempotent). Processes stay until destruction.
     EMBER_RUNTIME_EXPORT void stop();
 
 private:
     friend struct detail::node_access; // the runtime's own sources only
+    EMBER_RUNTIME_EXPORT visit_result visit_processes_with(detail::visit_fn visit, void* context, const visit_options& o) const;
     std::unique_ptr<detail::node_impl> impl_;
 };
 

@@ -1,8 +1,10 @@
 #pragma once
 // What process code calls: self, send, receive, timers, links, monitors,
 // exits, registered names, spawn. Every function here must be called from
-// inside a running Ember process (it asserts so), on whatever scheduler
-// thread runs it; none of them blocks the thread.
+// inside a running Ember process, on whatever scheduler thread runs it (from
+// any other thread it stops the program with a message, in release builds
+// too: a thread uses a probe, node's own functions or block_on instead);
+// none of them blocks the thread.
 //
 //   ember::process_task echo() {
 //       for (;;) {
@@ -29,6 +31,7 @@
 
 #include "ember/runtime/coroutine.hpp"
 #include "ember/runtime/export.hpp"
+#include "ember/runtime/messages.hpp"
 #include "ember/term/expected.hpp"
 #include "ember/term/term.hpp"
 
@@ -112,6 +115,9 @@ EMBER_RUNTIME_EXPORT term current_exception_reason();
 EMBER_RUNTIME_EXPORT const char* type_label(const std::type_info& type);
 /// Shows the running process as suspended (sys suspend) while it waits.
 EMBER_RUNTIME_EXPORT void show_suspended(bool on);
+/// Marks the running process as one that answers sys requests, so that
+/// node::suspend and node::resume go through sys for it (gen_server does).
+EMBER_RUNTIME_EXPORT void mark_behaviour();
 
 template <class Match>
 bool call_match(const void* context, const term& message) {

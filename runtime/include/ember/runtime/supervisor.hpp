@@ -5,13 +5,15 @@
 //   namespace sup = ember::supervisor;
 //   sup::spec tree{.flags = {.strategy = sup::strategy::one_for_one, .intensity = 3, .period = 5s},
 //                  .children = {sup::worker<cache>(ember::atom("cache"), 1000),
+//                               sup::worker<db>(ember::atom("db"), {.name = ember::atom("db")}, url),
 //                               sup::process_child(ember::atom("ticker"), ticker),
 //                               sup::supervisor_child(ember::atom("pool"), pool_spec)}};
 //   auto top = co_await sup::start_link(tree);
 //
 // A supervisor is a gen_server: it answers sys requests, and these calls
 // (request terms as in OTP, usable with gen_server::call from a probe too):
-//   which_children               [{Id, Pid | undefined, worker | supervisor, []}]
+//   which_children               [{Id, Pid | undefined, worker | supervisor, []}], in start order
+//   ('$which_children_stats' answers [{Id, Pid | undefined, Type, Restart}]: which_children(sup))
 //   count_children               [{specs,N},{active,N},{supervisors,N},{workers,N}]
 //   {start_child, Args}          {ok, Pid} | {error, R}   (simple_one_for_one only)
 //   ('$start_child_spec' carries a C++ spec by reference: start_child(sup, spec))
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "ember/runtime/gen_server.hpp"
+#include "ember/runtime/stats.hpp"
 
 namespace ember::supervisor {
 
@@ -88,9 +91,20 @@ struct spec {
 };
 
 /// A gen_server child: Server(args...) started with gen_server::start_link.
+/// The spec may be used from any thread; the start runs in the supervisor.
 template <class Server, class... Args>
 child_spec worker(atom id, Args... args) {
     return {id, [args...](term) { return gen_server::start_link<Server>({}, args...); }, {}, restart::permanent, {}, child_type::worker};
+}
+
+/// As above, started with `options` (a registered name, a label for the
+/// tools, an init timeout, a priority), each time it is (re)started:
+///   sup::worker<pricer>(atom("pricer_eu"), {.name = atom("pricer_eu")}, spin)
+/// A restart registers the name again; the process that exited freed it.
+/// A name still taken fails that start with {already_started, Pid}.
+template <class Server, class... Args>
+child_spec worker(atom id, gen_server::start_options options, Args... args) {
+    return {id, [options, args...](term) { return gen_server::start_link<Server>(options, args...); }, {}, restart::permanent, {}, child_type::worker};
 }
 
 namespace detail {
@@ -138,8 +152,14 @@ EMBER_RUNTIME_EXPORT task<expected<void, term>> terminate_child(server_ref sup, 
 EMBER_RUNTIME_EXPORT task<expected<pid, term>> restart_child(server_ref sup, atom id);
 /// Forgets a stopped child's spec.
 EMBER_RUNTIME_EXPORT task<expected<void, term>> delete_child(server_ref sup, atom id);
-/// [{Id, Pid | undefined, worker | supervisor, []}], in start order.
-EMBER_RUNTIME_EXPORT task<expected<term, call_error>> which_children(server_ref sup);
+/// The children as child_stats (id, pid or nullopt when not running, type,
+/// restart type), in start order: the first started first, the order of the
+/// `which_children` request's term list and of node::supervisor_info. Asks
+/// the supervisor ('$which_children_stats'), so a restart it is making is
+/// done first. Errors: as gen_server::call (no timeout); refused when `sup`
+/// is no supervisor (reason {unknown_call, _}, or {bad_reply, Answer}).
+/// Inside a process (co_await), as every call here.
+EMBER_RUNTIME_EXPORT task<expected<std::vector<child_stats>, call_error>> which_children(server_ref sup);
 /// [{specs, N}, {active, N}, {supervisors, N}, {workers, N}]
 EMBER_RUNTIME_EXPORT task<expected<term, call_error>> count_children(server_ref sup);
 

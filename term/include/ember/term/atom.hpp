@@ -1,7 +1,16 @@
 #pragma once
 // Atoms: interned names, compared by index for equality and by text for
 // Erlang's term order. One table per OS process, shared by all threads.
+//
+// Naming an atom in code: `atoms::ok` for the built-in ones (constants);
+// `"next"_atom` or `static_atom<"next">()` for any other, interned once on
+// first use and then read from a per-name cache (one atomic load), so a
+// callback that runs per message does not hash and look the name up each
+// time; `atom("next")` does, on every call (fine at start-up).
+//
+// Sections: [atom] [builtins] [named once]
 
+#include <atomic>
 #include <compare>
 #include <cstdint>
 #include <optional>
@@ -12,6 +21,8 @@
 #include "ember/term/export.hpp"
 
 namespace ember {
+
+// [atom] --------------------------------------------------------------------
 
 namespace detail {
 // Atoms every part of Ember uses, interned at start-up at these fixed
@@ -76,6 +87,8 @@ EMBER_TERM_EXPORT std::size_t atom_limit() noexcept;
 /// 16,777,216). Meant for start-up configuration and tests.
 EMBER_TERM_EXPORT void set_atom_limit(std::size_t limit) noexcept;
 
+// [builtins] ----------------------------------------------------------------
+
 namespace atoms {
 inline constexpr atom undefined = atom::from_index(detail::builtin_atom_index("undefined"));
 inline constexpr atom ok = atom::from_index(detail::builtin_atom_index("ok"));
@@ -97,5 +110,77 @@ inline constexpr atom shutdown = atom::from_index(detail::builtin_atom_index("sh
 inline constexpr atom empty = atom::from_index(detail::builtin_atom_index(""));
 inline constexpr atom nil = atom::from_index(detail::builtin_atom_index("nil"));
 } // namespace atoms
+
+// [named once] ----------------------------------------------------------------
+
+namespace detail {
+inline constexpr std::uint32_t no_builtin = ~std::uint32_t{0};
+
+// constexpr, not consteval: Clang 14 refuses a consteval call on a
+// template parameter object (static_atom's Name).
+constexpr std::uint32_t find_builtin_atom(std::string_view name) noexcept {
+    for (std::uint32_t i = 0; i < std::size(builtin_atom_names); ++i)
+        if (builtin_atom_names[i] == name) return i;
+    return no_builtin;
+}
+
+constexpr std::size_t code_points(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    return n;
+}
+
+/// static_atom's first use, out of line so the cached path stays a load and
+/// a compare: interns `name` (throwing as atom(name) does), stores its index
+/// in `cache` and returns it.
+EMBER_TERM_EXPORT std::uint32_t intern_into(std::atomic<std::uint32_t>& cache, std::string_view name);
+
+/// A string literal as a template argument: what static_atom and _atom take.
+template <std::size_t N>
+struct atom_text {
+    char chars[N] = {};
+    consteval atom_text(const char (&text)[N]) { // NOLINT: implicit on purpose
+        for (std::size_t i = 0; i < N; ++i) chars[i] = text[i];
+    }
+    constexpr std::string_view view() const noexcept { return {chars, N - 1}; }
+};
+} // namespace detail
+
+/// The atom `Name`, interned on the first call and cached per name after:
+/// later calls cost one atomic load (acquire: a plain load on x86), no lock.
+/// A built-in name (`static_atom<"ok">()`) is the constant itself, no cache.
+/// Any thread. Throws as atom(name) does on the first call (invalid UTF-8,
+/// full table: nothing is cached then, the next call tries again); a name
+/// over 255 characters does not compile. Each shared library that uses a
+/// name may keep its own cache of it; all of them hold the same atom.
+template <detail::atom_text Name>
+atom static_atom() {
+    static_assert(detail::code_points(Name.view()) <= atom::max_length, "an atom has at most 255 characters");
+    constexpr std::uint32_t builtin = detail::find_builtin_atom(Name.view());
+    if constexpr (builtin != detail::no_builtin) {
+        return atom::from_index(builtin);
+    } else {
+        // Index 0 is `undefined`, a built-in, so 0 can mean "not yet". The
+        // release/acquire pair makes the table's entry for the index visible
+        // to a thread that only ever saw the index through this cache (it may
+        // call name() on it). Two threads racing here store the same index.
+        static constinit std::atomic<std::uint32_t> cached{0};
+        std::uint32_t index = cached.load(std::memory_order_acquire);
+        if (index == 0) [[unlikely]]
+            index = detail::intern_into(cached, Name.view());
+        return atom::from_index(index);
+    }
+}
+
+inline namespace literals {
+inline namespace atom_literals {
+/// `"next"_atom` is static_atom<"next">(): `if (request == "next"_atom)`.
+/// Found with `using namespace ember;` or `using namespace ember::literals;`.
+template <detail::atom_text Name>
+atom operator""_atom() {
+    return static_atom<Name>();
+}
+} // namespace atom_literals
+} // namespace literals
 
 } // namespace ember

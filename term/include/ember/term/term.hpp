@@ -11,15 +11,19 @@
 // any threads at once even when they share storage; one term object follows
 // the usual rules for a value (no concurrent writes).
 //
-// Sections: [types] pid, reference, map_entry; [term] the class; [helpers].
+// Sections: [types] pid, reference, map_entry; [term] the class; [helpers]
+// make_reference, as<T>.
 
 #include <atomic>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <concepts>
 #include <initializer_list>
+#include <optional>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -121,7 +125,7 @@ public:
     ~term() { release(); }
 
     /// An atom is a term: `term t = atoms::ok;`
-    constexpr term(atom a) noexcept : w_((std::uintptr_t{a.index()} << 3) | tag_atom) {}
+    constexpr term(atom a) noexcept : w_(atom_word(a)) {}
 
     // --- making terms (allocation failure throws std::bad_alloc) ---
     EMBER_TERM_EXPORT static term integer(std::int64_t value);
@@ -195,6 +199,9 @@ public:
     /// size, then keys in map key order, then values.
     EMBER_TERM_EXPORT std::strong_ordering compare(const term& other) const noexcept;
     friend bool operator==(const term& a, const term& b) noexcept { return a.w_ == b.w_ || a.equals(b); }
+    /// `m == atoms::ok`, `m != "next"_atom`: atoms live in the word, so this
+    /// is one compare, with no term made and no call.
+    friend bool operator==(const term& t, atom a) noexcept { return t.w_ == atom_word(a); }
     friend std::strong_ordering operator<=>(const term& a, const term& b) noexcept { return a.compare(b); }
     /// Consistent with ==.
     EMBER_TERM_EXPORT std::size_t hash() const noexcept;
@@ -205,6 +212,7 @@ public:
 private:
     friend struct term_access;
     static constexpr std::uintptr_t tag_mask = 7, tag_box = 0, tag_small = 1, tag_atom = 2, tag_local_pid = 3;
+    static constexpr std::uintptr_t atom_word(atom a) noexcept { return (std::uintptr_t{a.index()} << 3) | tag_atom; }
 
     bool boxed() const noexcept { return w_ != 0 && (w_ & tag_mask) == tag_box; }
     detail::box_header* box() const noexcept { return reinterpret_cast<detail::box_header*>(w_); }
@@ -231,6 +239,40 @@ struct map_entry {
 /// A new reference unique within this OS process (and, with the node's
 /// creation, across restarts of a named node). Thread-safe.
 EMBER_TERM_EXPORT reference make_reference();
+
+/// How a C++ type converts to and from terms: specialised in convert.hpp
+/// for the standard types and by users for their own (see there).
+template <class T>
+struct term_traits;
+
+/// `t` as a T, or nullopt when it is not one: `if (auto d = as<down_message>(m))`.
+/// Cheap enough for receive predicates: atom, pid, reference and integers
+/// are read here, and a T whose traits have `static std::optional<T>
+/// match(const term&) noexcept` goes through it (the runtime's message
+/// types do), so a mismatch costs a few compares and allocates nothing.
+/// Any other T goes through term_traits<T>::from_term (include convert.hpp),
+/// which builds an error text on a mismatch only to drop it here.
+/// Any thread (`t` is only read).
+template <class T>
+std::optional<T> as(const term& t) {
+    if constexpr (requires { { term_traits<T>::match(t) } -> std::same_as<std::optional<T>>; }) {
+        return term_traits<T>::match(t);
+    } else if constexpr (std::is_same_v<T, atom>) {
+        return t.is_atom() ? std::optional<T>(t.as_atom()) : std::nullopt;
+    } else if constexpr (std::is_same_v<T, pid>) {
+        return t.is_pid() ? std::optional<T>(t.as_pid()) : std::nullopt;
+    } else if constexpr (std::is_same_v<T, reference>) {
+        return t.is_reference() ? std::optional<T>(t.as_reference()) : std::nullopt;
+    } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        if (!t.is_integer()) return std::nullopt;
+        const std::int64_t v = t.as_integer();
+        return std::in_range<T>(v) ? std::optional<T>(static_cast<T>(v)) : std::nullopt;
+    } else {
+        auto v = term_traits<T>::from_term(t);
+        if (!v) return std::nullopt;
+        return std::optional<T>(std::move(*v));
+    }
+}
 
 } // namespace ember
 
