@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "ember/runtime/application.hpp"
+#include "ember/runtime/block_on.hpp"
 #include "ember/runtime/gen_server.hpp"
 #include "ember/runtime/node.hpp"
 #include "ember/term/convert.hpp"
@@ -18,7 +19,7 @@ process_task counter(int start) {
     int n = start;
     for (;;) {
         term m = co_await receive();
-        if (m == term(atoms::shutdown)) co_return;
+        if (m == atoms::shutdown) co_return;
         auto [from, op] = from_term<std::tuple<pid, atom>>(m).value();
         if (op == atom("incr")) ++n;
         send(from, make_tuple(atoms::ok, n));
@@ -45,7 +46,7 @@ class counter_server : public gs::stateful_server<std::int64_t> {
 public:
     explicit counter_server(std::int64_t start) { state = start; }
     task<gs::step> handle_call(term request, gs::from caller) override {
-        if (request == term(atom("next"))) co_return gs::reply(to_term(++state));
+        if (request == "next"_atom) co_return gs::reply(to_term(++state));
         co_return co_await gs::server::handle_call(request, caller);
     }
     task<gs::step> handle_cast(term message) override {
@@ -60,10 +61,13 @@ TEST(docs_example, otp_counter_in_an_application_answers_42) {
     sup::spec tree{.flags = {.strategy = sup::strategy::one_for_one, .intensity = 3},
                    .children = {sup::worker<counter_server>(atom("counter"), std::int64_t{41})}};
     pid top = application::start(n, atom("demo"), tree).value();
-    term children = block_on(n, [&] { return gs::call(top, atom("which_children")); }).value().value();
+    // --- begin docs/otp.md main ---
+    term children = block_on(n, [top] { return gs::call(top, atom("which_children")); }).value().value();
     pid c = children[0][1].as_pid();
-    EXPECT_EQ(block_on(n, [&] { return gs::call(c, atom("next")); }).value().value(), term::integer(42));
-    EXPECT_EQ(to_string(block_on(n, [&] { return gs::call(c, atom("what")); }).value().value()), "{error,{unknown_call,what}}");
+    term next = block_on(n, [c] { return gs::call(c, atom("next")); }).value().value();   // 42
+    // --- end ---
+    EXPECT_EQ(next, term::integer(42));
+    EXPECT_EQ(to_string(block_on(n, [c] { return gs::call(c, atom("what")); }).value().value()), "{error,{unknown_call,what}}");
     EXPECT_TRUE(application::stop(n, atom("demo")).has_value());
 }
 
