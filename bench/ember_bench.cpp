@@ -141,6 +141,31 @@ figures bench_call(unsigned schedulers) {
     return {"call", schedulers, {{"ns_per_call", elapsed * 1e9 / rounds}}};
 }
 
+// ---- busy_call: calls from a process whose mailbox holds 500,000 unrelated
+// messages (the busy process's death spiral, if every call scanned them) ----
+
+process_task busy_caller(pid report, pid server, int queued, int rounds) {
+    for (int i = 0; i < queued; ++i) send(self(), atoms::undefined);
+    send(report, atom("queued"));
+    co_await receive([](const term& m) { return m == atom("go"); });
+    for (int i = 0; i < rounds; ++i) (void)co_await gen_server::call(server, atoms::ok);
+    send(report, atoms::ok);
+}
+
+figures bench_busy_call(unsigned schedulers) {
+    node n({.schedulers = schedulers});
+    probe me(n);
+    const int queued = 500'000, rounds = 1000;
+    const pid server = gen_server::start<bench_server>(n).value();
+    const pid c = n.spawn(busy_caller, me.self(), server, queued, rounds);
+    me.receive(600s); // queued
+    const auto t0 = clock_type::now();
+    me.send(c, atom("go"));
+    me.receive(600s);
+    const double elapsed = seconds_since(t0);
+    return {"busy_call", schedulers, {{"ns_per_busy_call", elapsed * 1e9 / rounds}}};
+}
+
 // ---- pingpong -----------------------------------------------------------------
 
 process_task ponger() {
@@ -308,6 +333,7 @@ int main(int argc, char** argv) {
     if (workload == "spawn") f = bench_spawn(schedulers);
     else if (workload == "pingpong") f = bench_pingpong(schedulers);
     else if (workload == "call") f = bench_call(schedulers);
+    else if (workload == "busy_call") f = bench_busy_call(schedulers);
     else if (workload == "ring") f = bench_ring(schedulers);
     else if (workload == "fanin") f = bench_fanin(schedulers);
     else if (workload == "idle") f = bench_idle(schedulers);
@@ -315,7 +341,7 @@ int main(int argc, char** argv) {
         ticker_lateness(schedulers, 0).print(json);
         f = ticker_lateness(schedulers, 2);
     } else {
-        std::fprintf(stderr, "usage: ember-bench spawn|pingpong|call|ring|fanin|idle|runaway [--schedulers N] [--json]\n");
+        std::fprintf(stderr, "usage: ember-bench spawn|pingpong|call|busy_call|ring|fanin|idle|runaway [--schedulers N] [--json]\n");
         return 2;
     }
     f.print(json);

@@ -38,6 +38,23 @@ run(call) ->
     spawn(fun() -> call_loop(Server, Rounds), Self ! done end),
     receive done -> ok end,
     [{ns_per_call, seconds(T0) * 1.0e9 / Rounds}];
+%% ---- busy_call: 1000 calls from a process with 500k unrelated messages queued
+run(busy_call) ->
+    Rounds = 1000, Queued = 500000,
+    {ok, Server} = gen_server:start(?MODULE, [], []),
+    Self = self(),
+    Caller = spawn(fun() ->
+        [self() ! undefined || _ <- lists:seq(1, Queued)],
+        Self ! queued,
+        receive go -> ok end,
+        call_loop(Server, Rounds),
+        Self ! done
+    end),
+    receive queued -> ok end,
+    T0 = now_s(),
+    Caller ! go,
+    receive done -> ok end,
+    [{ns_per_busy_call, seconds(T0) * 1.0e9 / Rounds}];
 %% ---- ring: 10k processes, 1M hops
 run(ring) ->
     Size = 10000, Hops = 1000000, Self = self(),

@@ -181,6 +181,9 @@ TEST_P(control, a_peek_at_a_dead_process_says_noproc) {
 
 TEST_P(control, a_held_process_still_answers_a_peek) {
     const pid c = n.spawn(counter_loop);
+    // Held from its next wake-up: it must be waiting, or it takes the
+    // message below itself before the hold begins.
+    ASSERT_TRUE(eventually([&] { return n.process_info(c)->stats.status == process_status::waiting; }));
     ASSERT_TRUE(n.suspend(c).has_value());
     me.send(c, term::from_pid(me.self()));
     auto peek = n.peek_mailbox(c, 5);

@@ -2,6 +2,8 @@
 // schedulers.
 #include "runtime_fixture.hpp"
 
+#include <algorithm>
+
 #include "ember/runtime/process.hpp"
 
 namespace ember::testing {
@@ -241,6 +243,115 @@ TEST_P(exits, a_dying_probe_tells_its_links) {
     term m = next();
     EXPECT_EQ(m[0], term(atoms::EXIT));
     EXPECT_EQ(m[2], term(atoms::normal));
+}
+
+// --- exit(self(), Reason) (process_SUITE's exit_self cases) -----------------
+
+process_task exit_self_then_report(pid report, term reason) {
+    exit(self(), reason);
+    send(report, atom("ran_on")); // Erlang never gets here
+    co_return;
+}
+
+TEST_P(exits, exit_self_ends_a_non_trapping_process_at_once_with_the_reason) {
+    pid p = n.spawn_opt({.monitor = false}, exit_self_then_report, me.self(), term(atom("boom"))).value();
+    EXPECT_EQ(down_reason(p), term(atom("boom")));
+    expect_silence();
+}
+
+TEST_P(exits, exit_self_normal_ends_it_too) {
+    pid p = n.spawn(exit_self_then_report, me.self(), term(atoms::normal));
+    EXPECT_EQ(down_reason(p), term(atoms::normal));
+    expect_silence();
+}
+
+TEST_P(exits, exit_self_is_not_an_exception_a_catch_all_of_std_exception_takes) {
+    pid p = n.spawn([](pid report) -> process_task {
+        try {
+            exit(self(), atom("boom"));
+        } catch (const std::exception&) {
+            send(report, atom("caught"));
+        }
+        send(report, atom("ran_on"));
+        co_return;
+    }, me.self());
+    EXPECT_EQ(down_reason(p), term(atom("boom")));
+    expect_silence();
+}
+
+TEST_P(exits, exit_self_reaches_links_with_its_reason) {
+    me.send(n.spawn([](pid report) -> process_task {
+        link(report);
+        co_await receive();
+        exit(self(), atom("boom"));
+    }, me.self()), atoms::ok);
+    term m = next();
+    ASSERT_TRUE(as<exit_message>(m)) << to_string(m);
+    EXPECT_EQ(as<exit_message>(m)->reason, term(atom("boom")));
+}
+
+TEST_P(exits, exit_self_while_trapping_is_a_message) {
+    pid p = n.spawn([](pid report) -> process_task {
+        trap_exit(true);
+        exit(self(), atom("boom"));
+        send(report, co_await receive());
+        exit(self(), atoms::kill); // cannot be trapped
+        send(report, atom("ran_on"));
+    }, me.self());
+    reference r = me.monitor(p);
+    (void)r;
+    term m = next();
+    EXPECT_EQ(to_string(m), "{'EXIT'," + to_string(term::from_pid(p)) + ",boom}");
+    EXPECT_EQ(next_down_reason(), term(atoms::killed));
+}
+
+// --- exit(kill) by itself: `kill` travels, `killed` is only for exit(Pid, kill)
+// (signal_SUITE's kill2killed) ----------------------------------------------------
+
+TEST_P(exits, a_process_exiting_with_kill_by_itself_sends_kill_along_its_links) {
+    pid p = n.spawn([](pid report) -> process_task {
+        link(report);
+        co_await receive();
+        exit(atom("kill"));
+    }, me.self());
+    me.send(p, atoms::ok);
+    term m = next();
+    EXPECT_EQ(to_string(m), "{'EXIT'," + to_string(term::from_pid(p)) + ",kill}");
+}
+
+// A chain me <- a <- b <- c: c exits with kill by itself; b and a do not trap
+// and die with kill too, and the trapping probe at the end sees kill.
+process_task chain_link(pid report, pid prev, int left) {
+    link(prev);
+    if (left == 0) {
+        send(report, term::from_pid(self()));
+        co_await receive();
+        exit(atom("kill"));
+    }
+    spawn(chain_link, report, self(), left - 1);
+    co_await receive([](const term&) { return false; });
+}
+
+TEST_P(exits, kill_stays_kill_along_a_chain_of_links) {
+    pid a = n.spawn(chain_link, me.self(), me.self(), 2);
+    const pid c = next().as_pid(); // the last of the chain, once all are linked
+    const reference ra = me.monitor(a);
+    (void)ra;
+    me.send(c, atoms::ok);
+    std::vector<term> got{next(), next()};
+    // The 'EXIT' from a and a's DOWN, in either order.
+    std::ranges::sort(got, [](const term& x, const term& y) { return x.size() < y.size(); });
+    EXPECT_EQ(to_string(got[0]), "{'EXIT'," + to_string(term::from_pid(a)) + ",kill}");
+    EXPECT_EQ(got[1][4], term(atom("kill")));
+}
+
+TEST_P(exits, only_the_target_of_exit_pid_kill_dies_killed) {
+    pid parent = n.spawn(linked_pair, me.self(), false);
+    pid child = next().as_pid();
+    const reference rp = me.monitor(parent);
+    (void)rp;
+    n.exit(child, atoms::kill);
+    EXPECT_EQ(next_down_reason(), term(atoms::killed)) << "the non-trapping parent dies of the child's killed";
 }
 
 } // namespace

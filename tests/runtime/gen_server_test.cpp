@@ -216,6 +216,53 @@ TEST_P(gen_servers, an_idle_timeout_becomes_handle_info_timeout_unless_a_message
     expect_silence(std::chrono::milliseconds(650));
 }
 
+// A caller whose own mailbox is long: its calls only look at what arrives
+// after they start (the BEAM's receive marker), so they are answered, the
+// queued messages stay untouched and in order, a dead server is noproc at
+// once, and a late reply after a timeout is still dropped. (The cost, which
+// no longer grows with the queue, is measured by `ember-bench busy_call`.)
+process_task busy_caller(pid report, pid server, int queued) {
+    for (int i = 0; i < queued; ++i) send(self(), term::integer(i));
+    std::vector<term> answers;
+    for (int i = 0; i < 3; ++i) {
+        auto r = co_await gs::call(server, atom("next"));
+        answers.push_back(r ? *r : term());
+    }
+    const term slow = term::tuple({atom("slow"), term::integer(50)});
+    auto late = co_await gs::call(server, slow, std::chrono::milliseconds(1));
+    answers.push_back(late ? *late : term(atom(late.error().message())));
+    auto last = co_await gs::call(server, atom("next"));
+    answers.push_back(last ? *last : term());
+    send(report, term::list(answers));
+    // The queue: every message, in order, and nothing else (no late reply).
+    std::int64_t expect = 0;
+    bool in_order = true;
+    for (std::optional<term> m; (m = co_await receive(std::chrono::milliseconds(0)));) in_order &= *m == term::integer(expect++);
+    send(report, make_tuple(to_term(in_order), expect));
+}
+
+TEST_P(gen_servers, calls_from_a_process_with_a_long_queue_leave_the_queue_as_it_was) {
+    pid s = start_counter();
+    n.spawn(busy_caller, me.self(), s, 100'000);
+    EXPECT_EQ(to_string(next(std::chrono::milliseconds(30000))), "[1,2,3,timeout,4]");
+    EXPECT_EQ(to_string(next(std::chrono::milliseconds(30000))), "{true,100000}");
+}
+
+process_task call_a_dead_server(pid report, pid server) {
+    for (int i = 0; i < 10'000; ++i) send(self(), atoms::ok);
+    auto r = co_await gs::call(server, atom("next"), gs::infinity);
+    send(report, r ? *r : term(atom(r.error().message())));
+}
+
+TEST_P(gen_servers, a_call_to_a_dead_server_from_a_busy_process_is_noproc_at_once) {
+    pid s = start_counter();
+    me.monitor(s);
+    n.exit(s, atoms::kill);
+    next_down_reason();
+    n.spawn(call_a_dead_server, me.self(), s);
+    EXPECT_EQ(next(), term(atoms::noproc));
+}
+
 TEST_P(gen_servers, a_caller_that_dies_mid_call_does_not_disturb_the_server) {
     pid s = start_counter();
     pid caller = n.spawn([](pid server) -> process_task { (void)co_await gs::call(server, t("{slow,50}")); }, s);

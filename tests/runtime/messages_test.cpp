@@ -200,12 +200,13 @@ TEST_P(supervised, which_children_is_a_vector_in_start_order) {
     EXPECT_EQ(kids[2].type, atom("supervisor"));
     ASSERT_TRUE(kids[2].process.has_value());
 
-    // The term form, for the wire, lists them in the same order.
+    // The term form, for the wire, lists them in OTP's order: the last
+    // started first, the vector read backwards.
     const term wire = run([s] { return gs::call(s, atom("which_children")); }).value();
     ASSERT_EQ(wire.size(), 3u);
     for (std::size_t i = 0; i < kids.size(); ++i) {
-        EXPECT_EQ(wire[i][0], kids[i].id);
-        EXPECT_EQ(wire[i][1], term::from_pid(*kids[i].process));
+        EXPECT_EQ(wire[2 - i][0], kids[i].id);
+        EXPECT_EQ(wire[2 - i][1], term::from_pid(*kids[i].process));
     }
 
     // A stopped child shows without a pid.

@@ -2,6 +2,8 @@
 // deterministic single-thread mode.
 #include "runtime_fixture.hpp"
 
+#include <atomic>
+#include <memory>
 #include <set>
 
 #include "ember/runtime/process.hpp"
@@ -48,6 +50,45 @@ TEST_P(scheduling, priorities_all_run) {
     std::set<std::int64_t> seen;
     for (int i = 0; i < 3; ++i) seen.insert(next().as_integer());
     EXPECT_EQ(seen.size(), 3u);
+}
+
+// Counts its checkpoints into `count`; reports when it reached `target`
+// (0: never), then goes on.
+process_task counting_loop(std::shared_ptr<std::atomic<std::uint64_t>> count, std::uint64_t target, pid report) {
+    for (std::uint64_t i = 1;; ++i) {
+        count->store(i, std::memory_order_relaxed);
+        if (i == target) send(report, atom("done"));
+        co_await checkpoint();
+    }
+}
+
+// process_SUITE's low_prio: with low and normal processes all busy, a low
+// one is skipped a bounded number of times, then run: it gets between
+// 1/32 and all of a normal one's share, never starved.
+TEST_P(scheduling, busy_low_priority_processes_get_a_share_beside_busy_normal_ones) {
+    std::vector<std::shared_ptr<std::atomic<std::uint64_t>>> low, normal;
+    std::vector<pid> all;
+    constexpr std::uint64_t target = 2'000'000; // about 500 slices of a normal process
+    for (int i = 0; i < 2; ++i) {
+        low.push_back(std::make_shared<std::atomic<std::uint64_t>>(0));
+        all.push_back(n.spawn_opt({.prio = priority::low}, counting_loop, low.back(), std::uint64_t{0}, me.self()).value());
+    }
+    for (int i = 0; i < 2; ++i) {
+        normal.push_back(std::make_shared<std::atomic<std::uint64_t>>(0));
+        all.push_back(n.spawn_opt({}, counting_loop, normal.back(), target, me.self()).value());
+    }
+    EXPECT_EQ(next(std::chrono::milliseconds(60000)), term(atom("done")));
+    EXPECT_EQ(next(std::chrono::milliseconds(60000)), term(atom("done")));
+    for (const pid& p : all) n.exit(p, atoms::kill);
+    const std::uint64_t normal_work = std::max(normal[0]->load(), normal[1]->load());
+    for (const auto& l : low) {
+        EXPECT_GE(l->load() * 32, normal_work) << "a low process got less than 1/32 of a normal one's work";
+        // With more schedulers than normal processes, idle schedulers run
+        // low ones freely: the bound holds where normal ones fill them.
+        if (GetParam() <= 2) {
+            EXPECT_LE(l->load(), normal_work) << "a low process got more than a normal one";
+        }
+    }
 }
 
 // --- deterministic mode -------------------------------------------------------

@@ -24,9 +24,9 @@ call_error refused(const char* why) { return {call_errc::refused, atom(why)}; }
 
 // A sys request through block_on, its two layers of error made one.
 template <class Request>
-expected<void, call_error> through_sys(node& n, Request request, std::chrono::milliseconds timeout) {
+expected<void, call_error> through_sys(node& n, Request request) {
     auto answer = block_on(n, std::move(request));
-    if (!answer) return unexpected(call_error{call_errc::exited, answer.error().reason});
+    if (!answer) return unexpected(call_error{answer.error().code == block_errc::stopping ? call_errc::noproc : call_errc::exited, answer.error().reason});
     if (!*answer) return unexpected(answer->error());
     return {};
 }
@@ -39,11 +39,11 @@ expected<void, call_error> node::suspend(const pid& who, std::chrono::millisecon
     if (!p) return unexpected(no_process);
     if (p->external.load(std::memory_order_relaxed)) return unexpected(refused("not_supported"));
     if (p->behaviour.load(std::memory_order_relaxed))
-        return through_sys(*this, [who, timeout] { return sys::suspend(who, timeout); }, timeout);
+        return through_sys(*this, [who, timeout] { return sys::suspend(who, timeout); });
     // Held from its next turn on: the scheduler parks it instead of running
     // it (scheduler.cpp, hold). One that waits now is held when it next wakes.
     std::lock_guard lock(p->relations_lock);
-    if (p->current_serial() != who.serial) return unexpected(no_process);
+    if (p->serial.load(std::memory_order_acquire) != who.serial) return unexpected(no_process);
     p->held.store(true, std::memory_order_release);
     return {};
 }
@@ -54,11 +54,11 @@ expected<void, call_error> node::resume(const pid& who, std::chrono::millisecond
     if (!p) return unexpected(no_process);
     if (p->external.load(std::memory_order_relaxed)) return unexpected(refused("not_supported"));
     if (p->behaviour.load(std::memory_order_relaxed) && !p->held.load(std::memory_order_acquire))
-        return through_sys(*this, [who, timeout] { return sys::resume(who, timeout); }, timeout);
+        return through_sys(*this, [who, timeout] { return sys::resume(who, timeout); });
     bool parked_on_hold = false;
     {
         std::lock_guard lock(p->relations_lock);
-        if (p->current_serial() != who.serial) return unexpected(no_process);
+        if (p->serial.load(std::memory_order_acquire) != who.serial) return unexpected(no_process);
         if (!p->held.load(std::memory_order_relaxed)) return unexpected(refused("not_suspended"));
         p->held.store(false, std::memory_order_release);
         parked_on_hold = std::exchange(p->on_hold, false);

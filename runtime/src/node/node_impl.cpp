@@ -29,7 +29,7 @@ node_impl::run_report node_impl::run_until(std::int64_t limit_ns, const process*
     thread_role role(this, slot(0), nullptr);
     run_report r;
     for (;;) {
-        r.runs += slot(0)->run_ready();
+        r.runs += slot(0)->run_ready(watch);
         // The watched probe got something: stop before time moves on, as a
         // real node would have woken its thread then.
         if (watch && inbox::holds_envelopes(watch->inbox.load(std::memory_order_acquire))) {
@@ -115,6 +115,7 @@ void node_impl::stop() {
         if (dirty_) dirty_->stop();
     }
     timers_.stop();
+    stopped_.store(true, std::memory_order_release);
 }
 
 dirty_pool& node_impl::dirty() {

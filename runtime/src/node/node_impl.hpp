@@ -64,6 +64,9 @@ public:
     supervision_registry& supervision() noexcept { return supervision_; }
     /// stop() has begun: no new spawns, schedulers leave their loops.
     bool stopping() const noexcept { return stopping_.load(std::memory_order_acquire); }
+    /// stop() has ended: every scheduler thread is joined, so no process
+    /// code runs any more (a thread waiting for one gives up).
+    bool stopped() const noexcept { return stopped_.load(std::memory_order_acquire); }
 
     // [schedulers] ------------------------------------------------------------
     // Scheduler objects outlive their threads. `slot(i)` is the i-th of the
@@ -176,6 +179,7 @@ private:
     timer_service timers_;
     supervision_registry supervision_;
     std::atomic<bool> stopping_{false};
+    std::atomic<bool> stopped_{false};
     std::atomic<unsigned> runaway_threads_{0};
     const std::int64_t coarse_epoch_ns_;
     std::atomic<int> spinning_{0};

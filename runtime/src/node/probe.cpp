@@ -40,6 +40,9 @@ std::optional<pid> probe::whereis(atom name) const { return node_->whereis(name)
 std::optional<term> probe::receive(std::chrono::milliseconds timeout) { return receive_matching(nullptr, nullptr, timeout); }
 
 std::optional<term> probe::receive_matching(match_fn match, const void* context, std::chrono::milliseconds timeout) {
+    // Longer than any test or agent waits, and far from overflow when
+    // added to a clock (milliseconds::max() is "for ever").
+    timeout = std::min(timeout, std::chrono::milliseconds(std::int64_t{1} << 40));
     receive_state st;
     st.match = match;
     st.context = context;
@@ -47,8 +50,7 @@ std::optional<term> probe::receive_matching(match_fn match, const void* context,
     // Deterministic mode: virtual time, run on this thread, up to the
     // timeout and only until something reaches the probe.
     const bool virtual_time = node_->options().deterministic;
-    const std::int64_t virtual_deadline =
-        virtual_time ? node_->now_ns() + std::min<std::int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count(), std::int64_t{1} << 62) : 0;
+    const std::int64_t virtual_deadline = virtual_time ? node_->now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count() : 0;
     bool idle = false;
     for (;;) {
         {

@@ -2,6 +2,8 @@
 // together): a block from the table, the coroutine made while the block is
 // charged for its frame, then relations, name and the first scheduling.
 
+#include <mutex>
+
 #include "node/node_impl.hpp"
 #include "platform/fast_clock.hpp"
 #include "process/signals.hpp"
@@ -47,8 +49,14 @@ spawned finish_spawn(node_impl& n, process* p, std::coroutine_handle<process_tas
     p->alarms.store(0, std::memory_order_relaxed);
     p->suspended.store(false, std::memory_order_relaxed);
     p->behaviour.store(false, std::memory_order_relaxed);
-    p->held.store(false, std::memory_order_relaxed);
-    p->on_hold = false;
+    {
+        // Under the lock node::suspend and resume take: one that found the
+        // block's previous process either finished first (this reset wins)
+        // or sees the new serial and answers noproc.
+        std::lock_guard lock(p->relations_lock);
+        p->held.store(false, std::memory_order_relaxed);
+        p->on_hold = false;
+    }
     p->messages_taken.value.store(0, std::memory_order_relaxed);
     p->messages_out.value.store(0, std::memory_order_relaxed);
     p->reductions.value.store(0, std::memory_order_relaxed);

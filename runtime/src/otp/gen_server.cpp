@@ -203,9 +203,10 @@ task<void> detail::serve(server& s, start_ack ack) {
         ember::exit(atoms::normal);
     }
     if (started.what == init_result::kind::stop) fail_start(ack, started.reason);
-    send_reply(ack.starter, ack.tag, atoms::ok);
-    // From here on it answers sys requests: node::suspend goes through sys.
+    // It answers sys requests from here on (node::suspend goes through
+    // sys): marked before the starter hears `ok` and may suspend it.
     ember::detail::mark_behaviour();
+    send_reply(ack.starter, ack.tag, atoms::ok);
 
     loop_state ls{s, ack.linked ? std::optional<pid>(ack.starter) : std::nullopt, false, std::move(started.next), started.idle};
     for (;;) {

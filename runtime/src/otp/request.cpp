@@ -12,6 +12,7 @@ std::string call_error::message() const {
     case call_errc::timeout: return "timeout";
     case call_errc::exited: return "exited: " + to_string(reason);
     case call_errc::refused: return "refused: " + to_string(reason);
+    case call_errc::calling_self: return "calling_self";
     }
     return "unknown";
 }
@@ -40,22 +41,32 @@ expected<term, call_error> outcome(std::optional<term> answer) {
 }
 
 const call_error no_such_name{call_errc::noproc, atoms::noproc};
+const atom calling_self_atom("calling_self");
 
 } // namespace
 
 task<expected<term, call_error>> request(atom kind, server_ref to, term body, std::chrono::milliseconds timeout) {
     const std::optional<pid> target = to.id ? to.id : whereis(to.name);
     if (!target) co_return unexpected(no_such_name);
+    // The caller would wait for its own answer, which it cannot give while
+    // it waits: Erlang's gen:call exits with calling_self at once, before
+    // any monitor or send; Ember returns it as a value.
+    if (*target == self()) co_return unexpected(call_error{call_errc::calling_self, calling_self_atom});
+    // Nothing queued before this point can be the answer (the reply tag and
+    // the monitor are new), so every look at the queue starts here: a call
+    // costs the same with 500,000 unrelated messages queued as with none.
+    // Marked before the monitor, whose DOWN (noproc at once for a dead
+    // server) must fall after the mark.
+    const ember::detail::mailbox_mark mark = ember::detail::mark_mailbox();
     const reference ref = monitor(*target);
     const term tag = term::from_reference(ref);
     open_reply_tag(ref);
     send(*target, request_message(kind, self(), tag, std::move(body)));
     const auto match = [&tag, &ref](const term& m) { return is_answer(m, tag, ref); };
-    std::optional<term> answer;
-    if (timeout == gen_server::infinity) answer = co_await receive(match);
-    else answer = co_await receive(match, timeout);
-    close_reply_tag(ref);
-    demonitor(ref, true);
+    const std::int64_t wait_ms = timeout == gen_server::infinity ? -1 : ember::detail::to_ms(timeout);
+    std::optional<term> answer = co_await ember::detail::receive_after(mark, match, wait_ms);
+    ember::detail::close_reply_tag(ref, mark);
+    ember::detail::demonitor_flush(ref, mark);
     co_return outcome(std::move(answer));
 }
 

@@ -22,6 +22,7 @@ const atom failed_to_start_child("failed_to_start_child");
 const atom not_found("not_found");
 const atom running_atom("running");
 const atom ignore_atom("ignore");
+const atom simple_one_for_one_atom("simple_one_for_one");
 const atom start_child_spec("$start_child_spec");
 // supervisor::which_children's request; answered [{Id, Pid | undefined, Type, Restart}].
 const atom which_children_stats_request("$which_children_stats");
@@ -97,6 +98,7 @@ public:
     task<gs::step> handle_call(term request, gs::from caller) override;
     task<gs::step> add_child(const term& ref);
     task<gs::step> start_new(child c);
+    task<gs::step> terminate_child(term which);
     task<gs::step> handle_info(term message) override;
     task<void> terminate(term reason) override;
     term state_term() const override;
@@ -107,7 +109,7 @@ private:
     task<expected<pid, term>> start_one(child& c);
     task<void> stop_one(child& c);
     task<void> stop_all();
-    std::optional<std::size_t> find_child(const term& id_or_pid) const;
+    std::optional<std::size_t> find_child(const term& id) const;
     std::optional<std::size_t> find_child(const pid& p) const;
     std::vector<child_stats> child_list() const;
     term which_children() const;
@@ -115,13 +117,14 @@ private:
     term count_children() const;
     // [restarts]
     bool allow_restart(const child& c, const pid& old, const term& reason);
-    task<bool> restart_group(std::size_t failed);
+    task<bool> restart_with_retries(std::size_t i, pid old, term reason);
+    task<std::optional<std::size_t>> restart_group(std::size_t i);
     void forget_stopped_temporaries();
     void publish() const;
 
     flags flags_;
     std::vector<child_spec> specs_; // as given; for simple_one_for_one, [template]
-    std::vector<child> children_;   // in start order
+    std::vector<child> children_;   // in start order (OTP keeps the reverse)
     std::deque<std::int64_t> restart_times_ns_;
     std::deque<restart_record> history_;
     std::uint64_t restarts_total_ = 0;
@@ -174,14 +177,25 @@ task<void> supervisor_server::stop_one(child& c) {
     }
 }
 
+// Whether `p` runs, as erlang:is_process_alive: monitoring a process that
+// has ended answers DOWN noproc at once (a process closes its mailbox
+// before anyone hears of its end).
+task<bool> is_running(pid p) {
+    const reference watch = monitor(p);
+    const auto is_down = [&watch](const term& m) { return is_down_of(m, watch); };
+    if (co_await receive(is_down, std::chrono::milliseconds(0))) co_return false;
+    demonitor(watch, true);
+    co_return true;
+}
+
 task<void> supervisor_server::stop_all() {
     for (auto it = children_.rbegin(); it != children_.rend(); ++it) co_await stop_one(*it);
 }
 
-std::optional<std::size_t> supervisor_server::find_child(const term& id_or_pid) const {
-    if (id_or_pid.is_pid()) return find_child(id_or_pid.as_pid());
+// By id: a pid is no id (ids are atoms), so it is never found, as in OTP.
+std::optional<std::size_t> supervisor_server::find_child(const term& id) const {
     for (std::size_t i = 0; i < children_.size(); ++i)
-        if (id_or_pid == children_[i].spec.id) return i;
+        if (id == children_[i].spec.id) return i;
     return std::nullopt;
 }
 
@@ -193,31 +207,40 @@ std::optional<std::size_t> supervisor_server::find_child(const pid& p) const {
 
 atom type_name(child_type t) { return t == child_type::supervisor ? "supervisor"_atom : "worker"_atom; }
 
-// In start order, the first started first: the order of which_children,
-// of the published stats and of supervisor::which_children's vector.
+// In start order, the first started first: the order of the published
+// stats and of supervisor::which_children's vector. A dynamic child has no
+// id of its own: undefined, as OTP shows it.
 std::vector<child_stats> supervisor_server::child_list() const {
     std::vector<child_stats> out;
     out.reserve(children_.size());
-    for (const child& c : children_) out.push_back({c.spec.id, c.process, type_name(c.spec.type), restart_name(c.spec.restart_type)});
+    for (const child& c : children_)
+        out.push_back({simple() ? atoms::undefined : c.spec.id, c.process, type_name(c.spec.type), restart_name(c.spec.restart_type)});
     return out;
 }
 
 term pid_or_undefined(const std::optional<pid>& p) { return p ? term::from_pid(*p) : term(atoms::undefined); }
 
+// The term forms list the children in OTP's order, the last added first
+// (OTP keeps its ids newest first and lists them so); under
+// simple_one_for_one, where OTP's order is a map's, the same.
+
 // OTP's form: [{Id, Pid | undefined, Type, Modules}], Modules always [].
 term supervisor_server::which_children() const {
     std::vector<term> out;
-    for (const child_stats& c : child_list()) out.push_back(term::tuple({c.id, pid_or_undefined(c.process), c.type, term()}));
+    const std::vector<child_stats> list = child_list();
+    for (auto c = list.rbegin(); c != list.rend(); ++c) out.push_back(term::tuple({c->id, pid_or_undefined(c->process), c->type, term()}));
     return term::list(out);
 }
 
 // Ember's form, for supervisor::which_children: [{Id, Pid | undefined, Type, Restart}].
 term supervisor_server::which_children_stats() const {
     std::vector<term> out;
-    for (const child_stats& c : child_list()) out.push_back(term::tuple({c.id, pid_or_undefined(c.process), c.type, c.restart}));
+    const std::vector<child_stats> list = child_list();
+    for (auto c = list.rbegin(); c != list.rend(); ++c) out.push_back(term::tuple({c->id, pid_or_undefined(c->process), c->type, c->restart}));
     return term::list(out);
 }
 
+// simple_one_for_one has one spec, its template, however many children.
 term supervisor_server::count_children() const {
     std::int64_t active = 0, supervisors = 0;
     for (const child& c : children_) {
@@ -225,9 +248,10 @@ term supervisor_server::count_children() const {
         supervisors += c.spec.type == child_type::supervisor ? 1 : 0;
     }
     const auto pair = [](atom k, std::int64_t v) { return term::tuple({k, term::integer(v)}); };
-    const auto specs = static_cast<std::int64_t>(children_.size());
+    const auto children = static_cast<std::int64_t>(children_.size());
+    const std::int64_t specs = simple() ? 1 : children;
     return term::list({pair("specs"_atom, specs), pair("active"_atom, active), pair("supervisors"_atom, supervisors),
-                       pair("workers"_atom, specs - supervisors)});
+                       pair("workers"_atom, children - supervisors)});
 }
 
 // [restarts] -------------------------------------------------------------------------
@@ -250,21 +274,42 @@ bool supervisor_server::allow_restart(const child& c, const pid& old, const term
     return true;
 }
 
-// Restarts the child at `failed` and, by the strategy, its group: false
-// when a start failed (the caller counts that as one more restart).
-task<bool> supervisor_server::restart_group(std::size_t failed) {
-    std::size_t first = failed, last = failed + 1;
+// OTP's restart/2 and its try_again: counts the restart of the child at
+// `i` and restarts its group. When a start in the group fails, that counts
+// as one more restart, and the failing child's group is restarted: under
+// one_for_all every child again (those restarted in this round are stopped
+// first), under rest_for_one the failing child and those after it (the ones
+// before it stay up). So a child that can never start makes the supervisor
+// give up once the intensity is spent. False: give up.
+// (OTP leaves each retry to a message to itself, so calls can come in
+// between; here the retries follow one another.)
+task<bool> supervisor_server::restart_with_retries(std::size_t i, pid old, term reason) {
+    if (!allow_restart(children_[i], old, reason)) co_return false;
+    for (;;) {
+        const std::optional<std::size_t> failed = co_await restart_group(i);
+        if (!failed) co_return true;
+        i = *failed;
+        if (!allow_restart(children_[i], old, "restart_failed"_atom)) co_return false;
+    }
+}
+
+// Stops the group of the child at `i`, by the strategy, in reverse order,
+// then starts it in order, as OTP's restart_multiple_children; temporaries
+// in it are stopped and stay down. Stops at the first start that fails
+// (`ignore` is no failure) and returns that child. Indices stay valid: no
+// child is forgotten here.
+task<std::optional<std::size_t>> supervisor_server::restart_group(std::size_t i) {
+    std::size_t first = i, last = i + 1;
     if (flags_.strategy == strategy::one_for_all) first = 0, last = children_.size();
     if (flags_.strategy == strategy::rest_for_one) last = children_.size();
-    for (std::size_t i = last; i-- > first;)
-        if (i != failed) co_await stop_one(children_[i]);
-    for (std::size_t i = first; i < last; ++i) {
-        child& c = children_[i];
-        if (c.process || c.spec.restart_type == restart::temporary) continue; // temporaries stay down
+    for (std::size_t k = last; k-- > first;) co_await stop_one(children_[k]);
+    for (std::size_t k = first; k < last; ++k) {
+        child& c = children_[k];
+        if (c.spec.restart_type == restart::temporary) continue;
         auto started = co_await start_one(c);
-        if (!started && started.error() != ignore_atom) co_return false;
+        if (!started && started.error() != ignore_atom) co_return k;
     }
-    co_return true;
+    co_return std::nullopt;
 }
 
 // Temporary children, and dynamic ones, are forgotten once they are down.
@@ -329,18 +374,11 @@ task<gs::step> supervisor_server::handle_info(term m) {
         publish();
         co_return gs::noreply();
     }
-    // A start that fails counts as one more restart, until the intensity
-    // says give up; then terminate stops the children.
-    const std::size_t failed = *found;
-    if (!allow_restart(c, old, reason)) {
+    // Giving up, terminate stops the children still running.
+    const bool restarted = co_await restart_with_retries(*found, old, reason);
+    if (!restarted) {
         publish();
         co_return gs::stop(atoms::shutdown);
-    }
-    while (!co_await restart_group(failed)) {
-        if (!allow_restart(children_[failed], old, "restart_failed"_atom)) {
-            publish();
-            co_return gs::stop(atoms::shutdown);
-        }
     }
     forget_stopped_temporaries();
     publish();
@@ -358,16 +396,10 @@ task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
         co_return co_await start_new(std::move(c));
     }
     if (tagged(start_child_spec)) co_return co_await add_child(r[1]);
-    if (tagged("terminate_child"_atom)) {
-        const auto i = find_child(r[1]);
-        if (!i || (simple() && !r[1].is_pid())) co_return reply_error(not_found);
-        co_await stop_one(children_[*i]);
-        forget_stopped_temporaries();
-        publish();
-        co_return gs::reply(atoms::ok);
-    }
+    if (tagged("terminate_child"_atom)) co_return co_await terminate_child(r[1]);
     if (tagged("restart_child"_atom) || tagged("delete_child"_atom)) {
-        const auto i = simple() ? std::nullopt : find_child(r[1]);
+        if (simple()) co_return reply_error(simple_one_for_one_atom); // as OTP: only start and terminate
+        const auto i = find_child(r[1]);
         if (!i) co_return reply_error(not_found);
         if (children_[*i].process) co_return reply_error(running_atom);
         if (tagged("delete_child"_atom)) {
@@ -380,6 +412,29 @@ task<gs::step> supervisor_server::handle_call(term r, gs::from caller) {
         co_return reply_started(started);
     }
     co_return co_await gs::server::handle_call(std::move(r), caller);
+}
+
+// As OTP: by id, and a pid is never found; under simple_one_for_one by pid
+// only (an id is {error, simple_one_for_one}), and a pid that no longer
+// runs is ok, whoever ended it: the caller wanted it stopped.
+task<gs::step> supervisor_server::terminate_child(term which) {
+    std::optional<std::size_t> i;
+    if (simple()) {
+        if (!which.is_pid()) co_return reply_error(simple_one_for_one_atom);
+        const pid p = which.as_pid();
+        i = find_child(p);
+        if (!i) {
+            const bool running = co_await is_running(p);
+            co_return running ? reply_error(not_found) : gs::reply(atoms::ok);
+        }
+    } else {
+        i = find_child(which);
+        if (!i) co_return reply_error(not_found);
+    }
+    co_await stop_one(children_[*i]);
+    forget_stopped_temporaries();
+    publish();
+    co_return gs::reply(atoms::ok);
 }
 
 // Adds `c` last (so it stops first) and starts it. A failed start leaves
@@ -473,7 +528,8 @@ expected<void, term> as_done(const expected<term, call_error>& r) {
     return unexpected(r->is_tuple() && r->size() == 2 ? (*r)[1] : *r);
 }
 // The answer to '$which_children_stats', [{Id, Pid | undefined, Type,
-// Restart}], as child_stats. Anything else is refused: with R for {error, R}
+// Restart}] the last added first, as child_stats in start order (the
+// list read backwards). Anything else is refused: with R for {error, R}
 // (a server that is no supervisor answers {error, {unknown_call, _}}), with
 // {bad_reply, Answer} otherwise.
 expected<std::vector<child_stats>, call_error> as_child_list(const expected<term, call_error>& r) {
@@ -493,6 +549,7 @@ expected<std::vector<child_stats>, call_error> as_child_list(const expected<term
         if (!id || !type || !restart || (!process && c[1] != atoms::undefined)) return refused();
         out.push_back({*id, process, *type, *restart});
     }
+    std::ranges::reverse(out);
     return out;
 }
 } // namespace

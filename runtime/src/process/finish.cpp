@@ -35,17 +35,22 @@ void finish_process(process* p, scheduler* s) {
     // A zombie was declared dead by its killer (node_impl::kill_runaway):
     // its mailbox, name and signals are done already.
     const bool zombie = p->runaway.exchange(0, std::memory_order_acq_rel) == 2;
+    // From here on senders see a dead process. Signals that arrived before
+    // are answered as if they came after the death.
+    if (!zombie) close_mailbox(p);
+    // Dead to the node before anyone hears of it: whoever gets the DOWN or
+    // the exit signal finds it gone (is_alive, whereis).
+    p->alive.store(false, std::memory_order_release);
+    // Its send_after timers go with it (Erlang cancels a timer whose target
+    // dies), before the DOWN, so that whoever hears of the death finds them
+    // gone. After the store above: a start that comes later sees it dead
+    // (both sides take the timer lock). A zombie's timers wait till here,
+    // when its code has unwound; meanwhile they fire into a closed inbox.
+    p->node->timers().drop_message_timers(p);
     if (!zombie) {
-        // From here on senders see a dead process. Signals that arrived
-        // before are answered as if they came after the death.
-        close_mailbox(p);
-        // Dead to the node before anyone hears of it: whoever gets the DOWN
-        // or the exit signal finds it gone (is_alive, whereis).
-        p->alive.store(false, std::memory_order_release);
         p->node->unregister_process(p);
         signal_exit(p, reason);
     }
-    p->alive.store(false, std::memory_order_release);
 
     p->top.destroy();
     p->top = {};

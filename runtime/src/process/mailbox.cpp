@@ -1,6 +1,7 @@
 // The owner's side of the mailbox: taking the inbox, handling signals,
 // selective receive scanning, and parking. See process.hpp for the design.
 
+#include <algorithm>
 #include <cassert>
 #include <vector>
 
@@ -33,7 +34,10 @@ void answer_peek(process* p, const envelope* e) {
     const auto max = static_cast<std::size_t>(e->payload[1].as_integer());
     std::vector<term> first;
     for (const envelope* m = p->queue_head; m && first.size() < max; m = m->next) first.push_back(m->payload);
-    const term answer = term::tuple({tag, term::tuple({term::integer(static_cast<std::int64_t>(p->mailbox_length())), term::list(first)})});
+    // A sender counts a message just after pushing it: never report fewer
+    // than were seen.
+    const std::uint64_t length = std::max<std::uint64_t>(p->mailbox_length(), first.size());
+    const term answer = term::tuple({tag, term::tuple({term::integer(static_cast<std::int64_t>(length)), term::list(first)})});
     p->node->deliver(e->from_index, e->from_serial, new_envelope(envelope_kind::reply, answer));
 }
 
@@ -141,14 +145,20 @@ bool scan_queue(process* p, receive_state& st) {
 
 void open_reply_tag(process* p, const term& tag) { p->reply_tags.push_back(tag); }
 
-void close_reply_tag(process* p, const term& tag) {
+void close_reply_tag(process* p, const term& tag, void* from) {
     std::erase(p->reply_tags, tag);
     // A reply taken in before the tag closed is dropped too.
     drain_inbox(p);
     receive_state st;
     st.match = [](const void* ctx, const term& m) { return m.is_tuple() && m.size() == 2 && m[0] == *static_cast<const term*>(ctx); };
     st.context = &tag;
+    st.scan_link = from;
     scan_queue(p, st);
+}
+
+void* mark_queue(process* p) {
+    drain_inbox(p);
+    return p->queue_tail;
 }
 
 bool try_park(process* p) {

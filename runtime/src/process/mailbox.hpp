@@ -20,9 +20,13 @@ bool scan_queue(process* p, receive_state& st);
 /// process must resume (a match, a timeout, or an exit to take).
 bool recheck_wait(process* p);
 /// Reply tags of `p` (see ember::open_reply_tag); owner side. Closing one
-/// also removes a reply to it that is queued already.
+/// also removes a reply to it that is queued already (after `from`, a
+/// mark_queue link, when given).
 void open_reply_tag(process* p, const term& tag);
-void close_reply_tag(process* p, const term& tag);
+void close_reply_tag(process* p, const term& tag, void* from = nullptr);
+/// Takes in the inbox and returns the queue's end: a scan that starts there
+/// sees only what arrives later (detail::mailbox_mark).
+void* mark_queue(process* p);
 /// Parks `p` (its inbox becomes `parked`); false when messages arrived
 /// first and the caller must look again.
 bool try_park(process* p);

@@ -87,6 +87,14 @@ reference monitor(const pid& other) {
 
 void demonitor(const reference& ref, bool flush) { detail::demonitor_of(&running_process(), ref, flush); }
 
+detail::mailbox_mark detail::mark_mailbox() { return {mark_queue(&running_process())}; }
+
+void detail::close_reply_tag(const reference& tag, mailbox_mark from) {
+    detail::close_reply_tag(&running_process(), term::from_reference(tag), from.link);
+}
+
+void detail::demonitor_flush(const reference& ref, mailbox_mark from) { detail::demonitor_of(&running_process(), ref, true, from.link); }
+
 bool trap_exit(bool on) {
     process& p = running_process();
     return p.trap_exit.exchange(on, std::memory_order_relaxed);
@@ -99,6 +107,14 @@ void exit(term reason) { throw process_exit(std::move(reason)); }
 void exit(const pid& target, term reason) {
     process& p = running_process();
     if (p.is_zombie()) return;
+    // To itself, and not trapped: the process ends here, before its next
+    // statement (Erlang's exit(self(), Reason); even `normal` ends it). It
+    // is a throw of process_exit, which `catch (const std::exception&)`
+    // does not take. Trapped, it becomes an 'EXIT' message like any signal.
+    if (target == p.id()) {
+        if (reason == atoms::kill) throw process_exit(atoms::killed);
+        if (!p.trap_exit.load(std::memory_order_relaxed)) throw process_exit(std::move(reason));
+    }
     if (reason == term(atoms::kill))
         if (process* t = p.node->table().find(target); t && p.node->kill_runaway(t)) return;
     p.node->deliver(target, new_envelope(envelope_kind::exit, std::move(reason), p.index, p.current_serial()));

@@ -103,8 +103,9 @@ bool receive_suspend(receive_state& st, std::coroutine_handle<> h) {
 
 void receive_resume(receive_state& st) {
     process& p = running_process();
-    if (p.exit_pending) throw_exit(p);
+    // The wait ends either way: its timer goes now, not at its deadline.
     finish_wait(p, st);
+    if (p.exit_pending) throw_exit(p);
 }
 
 bool checkpoint_ready(std::int32_t reductions) {

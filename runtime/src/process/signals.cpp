@@ -1,6 +1,10 @@
 // Exit signals, links and monitors, following Erlang:
 // - an exit signal `kill` sent with exit/2 cannot be trapped; the process
 //   dies with reason `killed`, and its links see `killed`;
+// - a process that exits with reason `kill` by itself (exit(kill)) sends
+//   `kill` along its links, where it is an ordinary, trappable reason: a
+//   chain of linked processes dies with `kill` all along (signal_SUITE's
+//   kill2killed); only the target of exit(Pid, kill) turns it into `killed`;
 // - a trapping process gets exit signals as {'EXIT', From, Reason};
 // - otherwise `normal` is ignored and any other reason kills with it;
 // - linking or monitoring a dead process gives noproc at once.
@@ -116,12 +120,10 @@ void signal_exit(process* p, const term& reason) {
     }
     node_impl& n = *p->node;
     const pid me = p->id();
-    // A process killed by `kill` exits with `killed`: that is what links see.
-    const term& link_reason = reason == term(atoms::kill) ? term(atoms::killed) : reason;
     for (relation& r : relations) {
         switch (r.kind) {
         case relation::link:
-            n.deliver(r.index, r.serial, new_envelope(envelope_kind::exit_linked, link_reason, p->index, me.serial));
+            n.deliver(r.index, r.serial, new_envelope(envelope_kind::exit_linked, reason, p->index, me.serial));
             break;
         case relation::monitored_by:
             n.deliver(r.index, r.serial, new_envelope(envelope_kind::down, down_message(r.ref, me, reason)));
@@ -133,7 +135,7 @@ void signal_exit(process* p, const term& reason) {
     }
 }
 
-void demonitor_of(process* self, const reference& ref, bool flush) {
+void demonitor_of(process* self, const reference& ref, bool flush, void* from) {
     process& p = *self;
     const term ref_term = term::from_reference(ref);
     relation removed;
@@ -146,6 +148,7 @@ void demonitor_of(process* self, const reference& ref, bool flush) {
         return m.is_tuple() && m.size() == 5 && m[0] == term(atoms::DOWN) && m[1] == *static_cast<const term*>(ctx);
     };
     st.context = &ref_term;
+    st.scan_link = from;
     scan_queue(&p, st);
 }
 

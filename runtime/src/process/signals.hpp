@@ -28,8 +28,9 @@ void signal_exit(process* p, const term& reason);
 /// thread). A dead `other` gives noproc at once: an exit signal, or a DOWN.
 void link_to(process* self, const pid& other);
 reference monitor_of(process* self, const pid& other);
-/// demonitor/2 for `self`; with `flush`, drops its DOWN if queued.
-void demonitor_of(process* self, const reference& ref, bool flush);
+/// demonitor/2 for `self`; with `flush`, drops its DOWN if queued (after
+/// `from`, a mark_queue link, when given).
+void demonitor_of(process* self, const reference& ref, bool flush, void* from = nullptr);
 
 /// Adds or removes a relation under the relation lock.
 void add_relation(process* p, relation r);

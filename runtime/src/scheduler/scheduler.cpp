@@ -23,6 +23,7 @@ constexpr unsigned lifo_streak_limit = 32; // then the slot's process queues lik
 // round trip, but a spinner reads other schedulers' queues and slows their
 // owners; a few rounds are the balance measured with ember-bench spawn.
 constexpr int spin_rounds = 16;
+constexpr std::uint64_t low_turn = 8;
 } // namespace
 
 void scheduler::push_local(process* p, bool next) {
@@ -52,6 +53,12 @@ process* scheduler::next_process() {
         if (process* p = node_.pop_global(priority::high)) return p;
     if (tick_ % 61 == 0)
         if (process* p = node_.pop_global(priority::normal)) return p;
+    // Low is not starvation: every low_turn-th pick takes a low process
+    // first, so busy low processes get about 1/low_turn of a normal one's
+    // share (the BEAM skips a low process a bounded number of times, then
+    // runs it). One load of a counter when there are none.
+    if (tick_ % low_turn == 0 && node_.global_count(priority::low) > 0)
+        if (process* p = node_.pop_global(priority::low)) return p;
     if (lifo_.load(std::memory_order_relaxed)) {
         process* p = lifo_.exchange(nullptr, std::memory_order_acq_rel);
         if (p && (++lifo_streak_ <= lifo_streak_limit || queue_.size() == 0)) return p;
@@ -196,11 +203,14 @@ void scheduler::reset(unsigned id) {
     last_run_ = nullptr;
 }
 
-std::size_t scheduler::run_ready() {
+std::size_t scheduler::run_ready(const process* watch) {
     std::size_t runs = 0;
     while (process* p = next_process()) {
         run(p);
         ++runs;
+        // Busy processes never leave the queue empty: a probe waiting on
+        // this thread is served as soon as something reaches it.
+        if (watch && inbox::holds_envelopes(watch->inbox.load(std::memory_order_acquire))) break;
     }
     return runs;
 }

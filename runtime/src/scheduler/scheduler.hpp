@@ -22,8 +22,10 @@ public:
 
     /// The thread body: runs processes until the node stops.
     void run_loop();
-    /// Deterministic mode: runs what is runnable now, FIFO; returns runs made.
-    std::size_t run_ready();
+    /// Deterministic mode: runs what is runnable, FIFO, until nothing is or
+    /// `watch` (a probe waiting on this thread) has something in its inbox;
+    /// returns runs made.
+    std::size_t run_ready(const process* watch = nullptr);
 
     /// Makes `p` runnable here; only this scheduler's own thread calls it.
     /// `next` puts it in the LIFO slot (a woken receiver runs right after

@@ -1,4 +1,5 @@
 // Timing wheel with exact deadlines; see timer_service.hpp.
+// Sections: [starting and cancelling] [target lists] [firing]
 
 #include "timer/timer_service.hpp"
 
@@ -32,12 +33,23 @@ std::int64_t timer_service::now_ns() const {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - epoch_).count();
 }
 
+// [starting and cancelling] -------------------------------------------------
+
 std::uint64_t timer_service::start(std::int64_t delay_ms, std::uint32_t index, std::uint32_t serial, envelope_kind kind, term payload) {
     const std::int64_t deadline = now_ns() + delay_ms * slot_ns;
+    // Only a message timer is listed under its target. A timeout's target
+    // is the caller, alive, and cancels it itself: no lookup, no list.
+    const bool listed = kind == envelope_kind::message;
+    process* const target = listed ? node_.table().at(index) : nullptr;
     std::uint64_t id;
     bool earliest;
     {
         std::lock_guard lock(mutex_);
+        // Under the lock, so it is ordered with drop_message_timers: a dying
+        // target clears its alive flag before it takes the lock to drop.
+        // Either this start sees it dead and makes nothing, or it links the
+        // timer before the drop, which then finds it.
+        if (listed && !target_alive(target, serial)) return 0;
         std::uint32_t slot_entry;
         if (free_entries_.empty()) {
             slot_entry = static_cast<std::uint32_t>(entries_.size());
@@ -53,8 +65,9 @@ std::uint64_t timer_service::start(std::int64_t delay_ms, std::uint32_t index, s
         e.kind = kind;
         e.payload = std::move(payload);
         e.pending = true;
-        ++e.generation;
+        if (++e.generation == 0) e.generation = 1; // so no id is ever 0
         place_locked(slot_entry);
+        if (listed) link_locked(target, slot_entry);
         ++pending_;
         earliest = deadline < sleeping_until_;
         // Read under the lock: another start may grow (move) entries_ at once.
@@ -80,8 +93,15 @@ bool timer_service::cancel(std::uint64_t id) {
     if (slot_entry >= entries_.size()) return false;
     entry& e = entries_[slot_entry];
     if (!e.pending || e.generation != generation) return false;
-    // Out of its slot now: cancelled timers (every call that got its reply)
-    // would otherwise pile up until the wheel reaches them.
+    if (e.kind == envelope_kind::message) unlink_locked(slot_entry);
+    remove_locked(slot_entry);
+    return true;
+}
+
+// Out of its slot now: cancelled timers (every call that got its reply)
+// would otherwise pile up until the wheel reaches them.
+void timer_service::remove_locked(std::uint32_t slot_entry) {
+    entry& e = entries_[slot_entry];
     auto& list = slots_[e.slot];
     const std::uint32_t moved = list.back();
     list[e.slot_pos] = moved;
@@ -92,8 +112,68 @@ bool timer_service::cancel(std::uint64_t id) {
     e.payload = term();
     --pending_;
     free_entries_.push_back(slot_entry);
-    return true;
 }
+
+void timer_service::drop_message_timers(process* target) {
+    std::lock_guard lock(mutex_);
+    // Its serial moves on only when the block is released, after this.
+    for (std::uint32_t i = first_of_locked(target, target->current_serial()); i != no_entry;) {
+        entry& e = entries_[i];
+        const std::uint32_t next = e.target_next;
+        e.target_prev = e.target_next = no_entry;
+        remove_locked(i);
+        i = next;
+    }
+    target->message_timers = 0;
+}
+
+std::size_t timer_service::pending() const {
+    std::lock_guard lock(mutex_);
+    return pending_;
+}
+
+// [target lists] -------------------------------------------------------------
+// process::message_timers holds serial << 32 | (first entry + 1). The serial
+// makes a list that outlived its process harmless: a probe ends without
+// finish_process, so its block may be reused with a head still set. Such a
+// list counts as empty for the block's new process; its entries stay
+// linked among themselves until they fire (into a dead pid, dropped) or
+// are cancelled, and never write the head again (unlink_locked checks it).
+
+// Alive first, with acquire, then the serial: a block released and taken
+// again since is seen either dead, or alive with its new serial (the
+// allocation that set alive came after the release that moved the serial).
+bool timer_service::target_alive(const process* target, std::uint32_t serial) {
+    return target && target->alive.load(std::memory_order_acquire) && target->current_serial() == serial && !target->is_zombie();
+}
+
+std::uint32_t timer_service::first_of_locked(const process* target, std::uint32_t serial) const {
+    const std::uint64_t head = target->message_timers;
+    if ((head >> 32) != serial || static_cast<std::uint32_t>(head) == 0) return no_entry;
+    return static_cast<std::uint32_t>(head) - 1;
+}
+
+void timer_service::link_locked(process* target, std::uint32_t slot_entry) {
+    entry& e = entries_[slot_entry];
+    const std::uint32_t first = first_of_locked(target, e.serial);
+    e.target_prev = no_entry;
+    e.target_next = first;
+    if (first != no_entry) entries_[first].target_prev = slot_entry;
+    target->message_timers = (std::uint64_t{e.serial} << 32) | (slot_entry + 1);
+}
+
+void timer_service::unlink_locked(std::uint32_t slot_entry) {
+    entry& e = entries_[slot_entry];
+    if (e.target_prev != no_entry) {
+        entries_[e.target_prev].target_next = e.target_next;
+    } else if (process* target = node_.table().at(e.index); target && first_of_locked(target, e.serial) == slot_entry) {
+        target->message_timers = e.target_next == no_entry ? 0 : (std::uint64_t{e.serial} << 32) | (e.target_next + 1);
+    }
+    if (e.target_next != no_entry) entries_[e.target_next].target_prev = e.target_prev;
+    e.target_prev = e.target_next = no_entry;
+}
+
+// [firing] -------------------------------------------------------------------
 
 // Slots are visited in time order from the first unprocessed millisecond;
 // the first slot holding an entry of this revolution holds the earliest
@@ -139,6 +219,7 @@ void timer_service::collect_due_locked(std::int64_t now, std::vector<due>& out) 
             if (!e.pending) {
                 free_entries_.push_back(i);
             } else if (e.deadline <= now) {
+                if (e.kind == envelope_kind::message) unlink_locked(i);
                 out.push_back({e.index, e.serial, e.kind, std::move(e.payload)});
                 e.pending = false;
                 --pending_;

@@ -14,6 +14,26 @@
 //
 // Deterministic mode: no thread and a virtual clock that only
 // advance_to() moves.
+//
+// Message timers (send_after) die with their target, as Erlang's: a timer
+// to a dead pid is never made, and a target's exit (finish_process) drops
+// the timers aimed at it. For that the message timers of one target form
+// a doubly linked list through their slab entries, its head in the
+// target's process block (process::message_timers). Why intrusive rather
+// than a map from target to timers: start and cancel stay O(1) with no
+// allocation (a periodic tick would otherwise insert and erase a map node
+// per period), and the blocks are never freed, so the head is always
+// there to write. Receive timeouts are not in any list: the owner cancels
+// them itself, and they cost what they cost before. Since the heads live
+// in the blocks, message timers to a node's processes belong in that
+// node's one service (tests that make a second one use it on probes only).
+//
+// Locking: `mutex_` guards the members declared after it (the wheel, the
+// slab, the counts) and every process block's `message_timers`, which only
+// this class touches. start, cancel and drop_message_timers run on any
+// thread (the dying process's scheduler for a drop); the timer thread
+// fires under it and delivers after letting go. It is a leaf lock: nothing
+// under it takes another lock (table().at() is lock-free) or delivers.
 
 #include <array>
 #include <condition_variable>
@@ -38,10 +58,21 @@ public:
     std::int64_t now_ns() const;
 
     /// Pushes an envelope of `kind` with `payload` to the process at
-    /// (index, serial) after `delay_ms`. Returns an id for cancel (never 0).
+    /// (index, serial) after `delay_ms`. Returns an id for cancel, never 0
+    /// except for a message timer whose target is dead (or a zombie) now:
+    /// then nothing is made and 0 is returned (cancel(0) is false). A
+    /// timeout is not checked: its target is the caller. Any thread.
     std::uint64_t start(std::int64_t delay_ms, std::uint32_t index, std::uint32_t serial, envelope_kind kind, term payload);
-    /// True when the timer was pending and now never fires.
+    /// True when the timer was pending and now never fires. Any thread.
     bool cancel(std::uint64_t id);
+    /// Drops every message timer aimed at `target`, which is dying: its
+    /// alive flag is cleared already (so no start adds one after this) and
+    /// its serial not moved on yet. Called by finish_process on the dying
+    /// process's thread. Timers it started to others are left alone.
+    void drop_message_timers(process* target);
+    /// Timers pending (not fired, not cancelled, not dropped). Any thread;
+    /// for tests and tools.
+    std::size_t pending() const;
 
     /// Deterministic mode: the earliest pending deadline, if any.
     std::optional<std::int64_t> next_deadline();
@@ -54,6 +85,8 @@ private:
     static constexpr std::size_t slot_count = 4096;
     static constexpr std::int64_t slot_ns = 1'000'000;
 
+    static constexpr std::uint32_t no_entry = 0xFFFF'FFFF;
+
     struct entry {
         std::int64_t deadline = 0;
         std::uint32_t generation = 0;
@@ -63,6 +96,10 @@ private:
         bool pending = false;
         std::uint16_t slot = 0;     // where it waits, so a cancel can take
         std::uint32_t slot_pos = 0; // it out at once (a call's timer nearly always is)
+        // Message timers only: the other pending message timers of the
+        // same target (index, serial); no_entry ends the list.
+        std::uint32_t target_prev = no_entry;
+        std::uint32_t target_next = no_entry;
         term payload;
     };
     struct due {
@@ -76,6 +113,12 @@ private:
     std::optional<std::int64_t> next_deadline_locked() const;
     void deliver(std::vector<due>& fired);
     void place_locked(std::uint32_t slot_entry);
+    void remove_locked(std::uint32_t slot_entry);
+    // The target's list of message timers (see the top of this file).
+    static bool target_alive(const process* target, std::uint32_t serial);
+    std::uint32_t first_of_locked(const process* target, std::uint32_t serial) const;
+    void link_locked(process* target, std::uint32_t slot_entry);
+    void unlink_locked(std::uint32_t slot_entry);
 
     node_impl& node_;
     const bool deterministic_;

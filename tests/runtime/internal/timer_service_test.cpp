@@ -21,6 +21,7 @@
 
 #include "ember/runtime/node.hpp"
 #include "node/node_access.hpp"
+#include "node/node_impl.hpp"
 
 namespace ember::detail {
 namespace {
@@ -316,6 +317,174 @@ TEST(timer_service_thread, fires_in_order_and_an_earlier_timer_wakes_the_thread)
     EXPECT_TRUE(timers.cancel(far)) << "the hour-long timer is still pending";
     EXPECT_FALSE(timers.cancel(far));
     timers.stop();
+}
+
+// --- message timers go with their target ------------------------------------
+// A send_after timer is listed under its target (process::message_timers);
+// finish_process drops the list. These drive the test's own service and
+// drop by hand, then the node's service with processes that really die.
+
+TEST_F(timer_service_test, a_message_timer_to_a_dead_target_is_never_made) {
+    const pid to = target.self();
+    EXPECT_EQ(timers.start(1, to.id, to.serial + 1, envelope_kind::message, term::integer(1)), 0u) << "a later process of that block";
+    EXPECT_EQ(timers.start(1, to.id, to.serial - 1, envelope_kind::message, term::integer(1)), 0u) << "an earlier one";
+    EXPECT_EQ(timers.start(1, 0x7FFF'FFFF, 0, envelope_kind::message, term::integer(1)), 0u) << "a block never made";
+    EXPECT_EQ(timers.pending(), 0u);
+    EXPECT_FALSE(timers.next_deadline().has_value()) << "nothing waits in the wheel";
+    EXPECT_FALSE(timers.cancel(0));
+    start(1, 2);
+    EXPECT_EQ(timers.pending(), 1u);
+    EXPECT_EQ(run_all(), (std::vector<fired>{{2, 1 * ms}}));
+}
+
+TEST_F(timer_service_test, a_receive_timeout_is_not_looked_up) {
+    // Its target is the process that starts it, alive by definition; the
+    // hot path does no lookup, so even a dead (index, serial) gets an id.
+    const pid to = target.self();
+    const std::uint64_t id = timers.start(5, to.id, to.serial + 1, envelope_kind::timeout, term::integer(1));
+    EXPECT_NE(id, 0u);
+    EXPECT_EQ(timers.pending(), 1u);
+    EXPECT_TRUE(timers.cancel(id));
+    EXPECT_EQ(timers.pending(), 0u);
+}
+
+TEST_F(timer_service_test, dropping_a_target_takes_only_its_message_timers) {
+    probe other{n};
+    process* block = node_access::impl(n).table().find(target.self());
+    ASSERT_NE(block, nullptr);
+    const pid to = target.self(), to_other = other.self();
+    std::vector<std::uint64_t> mine;
+    for (int i = 0; i < 5; ++i) mine.push_back(start(10 + i, i));
+    const std::uint64_t theirs = timers.start(12, to_other.id, to_other.serial, envelope_kind::message, term::integer(100));
+    const std::uint64_t timeout = timers.start(12, to.id, to.serial, envelope_kind::timeout, term::integer(1));
+    ASSERT_TRUE(timers.cancel(mine[2])) << "one from the middle of the list first";
+    EXPECT_EQ(timers.pending(), 6u);
+
+    timers.drop_message_timers(block);
+    EXPECT_EQ(timers.pending(), 2u) << "the other target's timer and the receive timeout are left";
+    for (std::uint64_t id : mine) EXPECT_FALSE(timers.cancel(id)) << "dropped: nothing to cancel";
+    timers.drop_message_timers(block); // a second drop finds an empty list
+    EXPECT_EQ(timers.pending(), 2u);
+    EXPECT_TRUE(timers.cancel(timeout));
+    timers.advance_to(100 * ms);
+    EXPECT_TRUE(arrived().empty()) << "nothing of the dropped timers reaches the target";
+    EXPECT_EQ(other.receive(0ms), std::optional<term>(term::integer(100)));
+    EXPECT_FALSE(timers.cancel(theirs)) << "it fired";
+    EXPECT_EQ(timers.pending(), 0u);
+}
+
+TEST_F(timer_service_test, target_lists_stay_whole_through_fires_cancels_and_drops) {
+    // Three targets, timers to each in random order; random cancels, a jump
+    // that fires some, then each target is dropped in turn. A model says
+    // what each cancel must answer and what the count must be.
+    probe second{n}, third{n};
+    const std::vector<pid> to{target.self(), second.self(), third.self()};
+    std::mt19937 rng(777);
+    std::uniform_int_distribution<int> pick(0, 2);
+    std::uniform_int_distribution<std::int64_t> delay(1, 2'000);
+    struct model {
+        std::uint64_t id;
+        int target;
+        std::int64_t deadline;
+        bool pending;
+    };
+    std::vector<model> all;
+    for (int i = 0; i < 600; ++i) {
+        const int t = pick(rng);
+        const std::int64_t d = delay(rng);
+        all.push_back({timers.start(d, to[t].id, to[t].serial, envelope_kind::message, term::integer(i)), t, d * ms, true});
+    }
+    for (std::size_t i = 0; i < all.size(); i += 4) {
+        EXPECT_TRUE(timers.cancel(all[i].id));
+        all[i].pending = false;
+    }
+    timers.advance_to(1'000 * ms);
+    for (model& m : all)
+        if (m.deadline <= 1'000 * ms) m.pending = false;
+    auto pending_in_model = [&] { return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](const model& m) { return m.pending; })); };
+    EXPECT_EQ(timers.pending(), pending_in_model());
+    for (int t = 0; t < 3; ++t) {
+        timers.drop_message_timers(node_access::impl(n).table().find(to[t]));
+        for (model& m : all)
+            if (m.target == t) m.pending = false;
+        // A list that lost an entry, or held another target's, shows here.
+        EXPECT_EQ(timers.pending(), pending_in_model()) << "after dropping target " << t;
+    }
+    EXPECT_EQ(timers.pending(), 0u);
+    for (const model& m : all) EXPECT_FALSE(timers.cancel(m.id));
+    EXPECT_FALSE(timers.next_deadline().has_value());
+}
+
+TEST_F(timer_service_test, a_list_a_probe_left_does_not_reach_the_next_user_of_its_block) {
+    // A probe ends without finish_process: its timers stay pending (they
+    // fire into a dead pid) and its block may be reused at once with the
+    // list's head still set. The new user's list starts empty, and the old
+    // entries never touch it.
+    std::uint32_t index;
+    std::vector<std::uint64_t> old_ids;
+    {
+        probe gone{n};
+        const pid p = gone.self();
+        index = p.id;
+        for (int i = 0; i < 3; ++i) old_ids.push_back(timers.start(5 + i, p.id, p.serial, envelope_kind::message, term::integer(i)));
+    }
+    probe heir{n};
+    ASSERT_EQ(heir.self().id, index) << "the shared free list gives the block back first";
+    const pid h = heir.self();
+    const std::uint64_t near = timers.start(1, h.id, h.serial, envelope_kind::message, term::integer(10));
+    const std::uint64_t far = timers.start(100, h.id, h.serial, envelope_kind::message, term::integer(11));
+    EXPECT_TRUE(timers.cancel(old_ids[1])) << "the old timers are still pending";
+    EXPECT_EQ(timers.pending(), 4u);
+    timers.advance_to(10 * ms); // fires the heir's near one and the old ones
+    EXPECT_EQ(heir.receive(0ms), std::optional<term>(term::integer(10)));
+    EXPECT_FALSE(heir.receive(0ms).has_value()) << "the old timers reach no one";
+    EXPECT_EQ(timers.pending(), 1u);
+    timers.drop_message_timers(node_access::impl(n).table().find(h));
+    EXPECT_FALSE(timers.cancel(far)) << "the heir's list still held its far timer";
+    EXPECT_FALSE(timers.cancel(near));
+    EXPECT_EQ(timers.pending(), 0u);
+}
+
+// The node's own service: 10,000 timers to 1,000 processes that then die
+// (half end, half are killed) leave the wheel as it was. Drops happen
+// before the DOWN goes out, so the count is exact once every DOWN is in.
+process_task wait_then_end() {
+    term m = co_await receive();
+    (void)m;
+}
+
+void ten_thousand_timers_to_dying_processes(const node_options& options) {
+    node n(options);
+    probe watcher(n);
+    timer_service& timers = node_access::impl(n).timers();
+    const std::size_t before = timers.pending();
+    std::vector<pid> targets;
+    for (int i = 0; i < 1'000; ++i) targets.push_back(n.spawn(wait_then_end));
+    for (const pid& p : targets)
+        for (std::int64_t i = 0; i < 10; ++i)
+            ASSERT_NE(timers.start(60'000 + i * 360'000, p.id, p.serial, envelope_kind::message, term::integer(i)), 0u);
+    const std::uint64_t to_watcher = timers.start(3'600'000, watcher.self().id, watcher.self().serial, envelope_kind::message, term::integer(-1));
+    EXPECT_EQ(timers.pending(), before + 10'001);
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        watcher.monitor(targets[i]);
+        if (i % 2) watcher.send(targets[i], term(atoms::shutdown));
+        else n.exit(targets[i], atoms::kill);
+    }
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        std::optional<term> down = watcher.receive(60s);
+        ASSERT_TRUE(down.has_value()) << "DOWN " << i << " never came";
+    }
+    EXPECT_EQ(timers.pending(), before + 1) << "only the timer to the live watcher is left";
+    EXPECT_TRUE(timers.cancel(to_watcher));
+    EXPECT_EQ(timers.pending(), before);
+}
+
+TEST(timer_service_drops, ten_thousand_timers_to_dying_processes_deterministic) {
+    ten_thousand_timers_to_dying_processes(node_options{.deterministic = true});
+}
+
+TEST(timer_service_drops, ten_thousand_timers_to_dying_processes_two_schedulers) {
+    ten_thousand_timers_to_dying_processes(node_options{.schedulers = 2});
 }
 
 } // namespace

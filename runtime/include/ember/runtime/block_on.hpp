@@ -12,7 +12,8 @@
 // the timeout passes. Errors: `timeout` (the helper is then killed, and
 // block_on returns only after it ended, so `fn` never runs on after it),
 // `exited` (the helper died: fn threw, or something killed it; reason says
-// why), `stopping` (the node is stopping and spawns nothing).
+// why), `stopping` (the node is stopping or stopped: nothing runs the
+// helper any more).
 //
 // Capture by value where you can: the helper's frame holds `fn` until the
 // helper ends, which is before block_on returns unless the helper is a
@@ -57,6 +58,9 @@ namespace detail {
 template <class T>
 struct block_slot {
     std::optional<std::conditional_t<std::is_void_v<T>, std::monostate, T>> value;
+    /// Why the helper died, as it knew it: its DOWN may say only noproc
+    /// when it died before the caller's monitor was set.
+    std::optional<term> failure;
 };
 
 /// Spawns nothing itself: waits on `via` for the helper's `done` or its
@@ -71,11 +75,23 @@ EMBER_RUNTIME_EXPORT term block_done_message();
 
 template <class F, class T>
 process_task block_helper(F fn, std::shared_ptr<block_slot<T>> slot, pid report) {
-    if constexpr (std::is_void_v<T>) {
-        co_await fn();
-        slot->value.emplace();
-    } else {
-        slot->value.emplace(co_await fn());
+    try {
+        // `fn` moves into a local so that what it captured is destroyed
+        // before the caller hears of the end (done, or the DOWN of an
+        // exception): block_on's caller may own what those destructors touch.
+        F call = std::move(fn);
+        if constexpr (std::is_void_v<T>) {
+            co_await call();
+            slot->value.emplace();
+        } else {
+            slot->value.emplace(co_await call());
+        }
+    } catch (const process_exit& e) {
+        slot->failure = e.reason();
+        throw;
+    } catch (...) {
+        slot->failure = current_exception_reason();
+        throw;
     }
     send(report, block_done_message());
 }
@@ -101,7 +117,11 @@ auto block_on(node& n, F fn, std::chrono::milliseconds timeout = block_forever)
     auto helper = n.spawn_opt({.label = "block_on"}, &detail::block_helper<F, T>, std::move(fn), slot, via.self());
     if (!helper) return unexpected(detail::block_spawn_failed(helper.error()));
     auto waited = detail::block_wait(n, via, *helper, timeout);
-    if (!waited) return unexpected(std::move(waited.error()));
+    if (!waited) {
+        block_error e = std::move(waited.error());
+        if (e.code == block_errc::exited && slot->failure) e.reason = *slot->failure;
+        return unexpected(std::move(e));
+    }
     if constexpr (std::is_void_v<T>) return {};
     else return std::move(*slot->value);
 }

@@ -40,6 +40,9 @@ task<std::invoke_result_t<F&>> run_dirty(F fn) {
     auto outcome = std::make_shared<detail::task_result<result>>();
     const reference tag = make_reference();
     const term tag_term = term::from_reference(tag);
+    // Only what arrives from here on can be the job's answer: however long
+    // the queue, the wait looks at none of what is already in it.
+    const detail::mailbox_mark mark = detail::mark_mailbox();
     open_reply_tag(tag);
     detail::submit_dirty(
         [outcome, fn = std::move(fn)]() mutable {
@@ -58,8 +61,8 @@ task<std::invoke_result_t<F&>> run_dirty(F fn) {
     // Named, not a temporary in the co_await: GCC 12 destroys a temporary
     // lambda's by-value captures twice there.
     const auto done = [&tag_term](const term& m) { return detail::is_dirty_done(m, tag_term); };
-    co_await receive(done);
-    close_reply_tag(tag);
+    co_await detail::receive_after(mark, done, -1);
+    detail::close_reply_tag(tag, mark);
     co_return outcome->take();
 }
 

@@ -134,6 +134,7 @@ enum class call_errc {
     timeout, ///< no reply in time; a late reply is dropped, never queued
     exited,  ///< the server exited before replying; reason says why
     refused, ///< a system request the process declined; reason says why
+    calling_self, ///< the target is the caller itself (by pid or name): it fails at once, reason calling_self
 };
 
 /// Why a call or a system request got no reply.
@@ -261,7 +262,7 @@ public:
     /// held: not run until resume, though messages still queue and a kill
     /// still ends it. A hold takes effect when `p` next leaves its thread (at
     /// once if it waits). Errors: noproc, timeout (a behaviour that did not
-    /// answer), refused (a probe, a zombie, or what sys said).
+    /// answer), refused (a probe, or what sys said); a zombie is noproc.
     EMBER_RUNTIME_EXPORT expected<void, call_error> suspend(const pid& p, std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
     /// Undoes suspend. Errors as suspend's; refused(not_suspended) when it
     /// was not suspended.

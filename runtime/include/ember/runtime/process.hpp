@@ -134,12 +134,13 @@ enum class receive_result { message, optional_message, nothing };
 template <receive_result Result, class Match>
 class receive_awaiter {
 public:
-    explicit receive_awaiter(Match match, std::int64_t timeout_ms) : match_(std::move(match)) {
+    explicit receive_awaiter(Match match, std::int64_t timeout_ms, void* start = nullptr) : match_(std::move(match)) {
         if constexpr (!std::is_same_v<Match, std::nullptr_t>) {
             state_.match = &call_match<Match>;
             state_.context = &match_;
         }
         state_.timeout_ms = timeout_ms;
+        state_.scan_link = start;
     }
     receive_awaiter(const receive_awaiter&) = delete;
 
@@ -156,6 +157,29 @@ private:
     Match match_;
     receive_state state_;
 };
+
+/// The BEAM's receive marker, for the runtime's own request paths (calls,
+/// sys requests, dirty jobs): where the running process's queue ends now,
+/// its inbox taken in first. A receive that starts from it skips every
+/// message queued before, none of which can answer a request made after,
+/// so a call costs the same with 500,000 unrelated messages queued as with
+/// none. Valid until the process's next receive that does not start from
+/// it (that receive may remove the message the mark points into).
+struct mailbox_mark {
+    void* link = nullptr;
+};
+EMBER_RUNTIME_EXPORT mailbox_mark mark_mailbox();
+/// close_reply_tag and demonitor(ref, true), looking for the reply or the
+/// DOWN to drop only after `from`.
+EMBER_RUNTIME_EXPORT void close_reply_tag(const reference& tag, mailbox_mark from);
+EMBER_RUNTIME_EXPORT void demonitor_flush(const reference& ref, mailbox_mark from);
+
+/// receive(match) or receive(match, timeout) (timeout_ms -1: for ever),
+/// looking only after `from`.
+template <class Match>
+auto receive_after(mailbox_mark from, Match match, std::int64_t timeout_ms) {
+    return receive_awaiter<receive_result::optional_message, Match>(std::move(match), timeout_ms, from.link);
+}
 
 struct checkpoint_awaiter {
     std::int32_t reductions;
@@ -238,9 +262,13 @@ EMBER_RUNTIME_EXPORT void send_reply(const pid& to, const reference& tag, term r
 
 // [timers] ----------------------------------------------------------------
 
-/// Sends `message` to `to` after `delay`. O(1).
+/// Sends `message` to `to` after `delay`. O(1). The timer goes with its
+/// target, as Erlang's: to a pid that is dead it is never made, and when
+/// `to` dies first it is removed (by the time its DOWN or exit signal is
+/// out). It does not go with the process that started it.
 EMBER_RUNTIME_EXPORT timer_ref send_after(std::chrono::nanoseconds delay, const pid& to, term message);
-/// Stops a timer; false when it already fired or was cancelled.
+/// Stops a timer; false when it already fired, was cancelled, or went with
+/// its dead target (then there is nothing to cancel).
 EMBER_RUNTIME_EXPORT bool cancel_timer(timer_ref t);
 
 // [links, monitors, exits] ------------------------------------------------
@@ -262,11 +290,14 @@ EMBER_RUNTIME_EXPORT bool trap_exit(bool on);
 /// Whether exit signals arrive as messages now.
 EMBER_RUNTIME_EXPORT bool is_trapping_exits();
 
-/// Ends the running process with `reason`.
+/// Ends the running process with `reason`. With `kill`, its links get
+/// `kill` (a trappable reason there), as Erlang's exit(kill).
 [[noreturn]] EMBER_RUNTIME_EXPORT void exit(term reason);
 
 /// Sends an exit signal to `target` (Erlang's exit/2): `kill` cannot be
 /// trapped and ends it as `killed`; `normal` is ignored unless trapped.
+/// To the caller itself, when it does not trap exits (or with `kill`), it
+/// ends the caller at once, before this returns, even with `normal`.
 EMBER_RUNTIME_EXPORT void exit(const pid& target, term reason);
 
 // [names] -------------------------------------------------------------------

@@ -12,15 +12,21 @@
 //
 // A supervisor is a gen_server: it answers sys requests, and these calls
 // (request terms as in OTP, usable with gen_server::call from a probe too):
-//   which_children               [{Id, Pid | undefined, worker | supervisor, []}], in start order
-//   ('$which_children_stats' answers [{Id, Pid | undefined, Type, Restart}]: which_children(sup))
+//   which_children               [{Id, Pid | undefined, worker | supervisor, []}], the last added first
+//   ('$which_children_stats' answers [{Id, Pid | undefined, Type, Restart}], same order: which_children(sup))
 //   count_children               [{specs,N},{active,N},{supervisors,N},{workers,N}]
 //   {start_child, Args}          {ok, Pid} | {error, R}   (simple_one_for_one only)
 //   ('$start_child_spec' carries a C++ spec by reference: start_child(sup, spec))
-//   {terminate_child, Id | Pid}  ok | {error, not_found}
-//   {restart_child, Id}          {ok, Pid} | {error, running | not_found | R}
-//   {delete_child, Id}           ok | {error, running | not_found}
-// and publishes its children and restart history for the tools
+//   {terminate_child, Id}        ok | {error, not_found}  (a pid is no id: not_found)
+//   {terminate_child, Pid}       ok | {error, not_found}  (simple_one_for_one; an Id: {error, simple_one_for_one})
+//   {restart_child, Id}          {ok, Pid} | {error, running | not_found | simple_one_for_one | R}
+//   {delete_child, Id}           ok | {error, running | not_found | simple_one_for_one}
+// Under simple_one_for_one the children's id is undefined and count_children
+// counts one spec, the template, as OTP's. The term lists are in OTP's
+// order, the last added first (by the spec list, then start_child; a
+// restart keeps a child's place); the C++ vector of which_children and
+// node::supervisor_info are in start order, the first added first. The
+// supervisor publishes its children and restart history for the tools
 // (node::supervisor_info).
 //
 // Sections: [specs] [starting] [calls]
@@ -79,6 +85,11 @@ struct flags {
     supervisor::strategy strategy = supervisor::strategy::one_for_one;
     /// More than `intensity` restarts within `period` and the supervisor
     /// gives up: it stops all children and exits with reason shutdown.
+    /// A start that fails during a restart counts as one more restart, and
+    /// the failing child's group is restarted again, as OTP does: under
+    /// one_for_all all children (those already restarted are stopped
+    /// first), under rest_for_one it and those after it. So a child that
+    /// can never start makes the supervisor give up.
     unsigned intensity = 1;
     std::chrono::milliseconds period{5000};
 };
@@ -146,21 +157,31 @@ EMBER_RUNTIME_EXPORT task<expected<pid, term>> start_child(server_ref sup, term 
 /// simple_one_for_one, or the start's own reason (then the spec is not
 /// kept; after `ignore` it is, not running).
 EMBER_RUNTIME_EXPORT task<expected<pid, term>> start_child(server_ref sup, child_spec spec);
-/// Stops a child (by id, or by pid for simple_one_for_one); it stays down.
+/// Stops a child; it stays down (a stopped one: ok again). By id; under
+/// simple_one_for_one by pid only, as OTP. Errors: not_found (an unknown
+/// id, any pid unless simple_one_for_one, a running process that is no
+/// child), simple_one_for_one (an id given to one). Under
+/// simple_one_for_one a pid that no longer runs is ok.
 EMBER_RUNTIME_EXPORT task<expected<void, term>> terminate_child(server_ref sup, term id_or_pid);
-/// Starts again a child stopped by terminate_child.
+/// Starts again a child stopped by terminate_child. Errors: running,
+/// not_found, simple_one_for_one (always, there), or the start's reason.
 EMBER_RUNTIME_EXPORT task<expected<pid, term>> restart_child(server_ref sup, atom id);
-/// Forgets a stopped child's spec.
+/// Forgets a stopped child's spec. Errors: running, not_found,
+/// simple_one_for_one (always, there).
 EMBER_RUNTIME_EXPORT task<expected<void, term>> delete_child(server_ref sup, atom id);
 /// The children as child_stats (id, pid or nullopt when not running, type,
-/// restart type), in start order: the first started first, the order of the
-/// `which_children` request's term list and of node::supervisor_info. Asks
-/// the supervisor ('$which_children_stats'), so a restart it is making is
-/// done first. Errors: as gen_server::call (no timeout); refused when `sup`
-/// is no supervisor (reason {unknown_call, _}, or {bad_reply, Answer}).
+/// restart type; a simple_one_for_one child's id is undefined), in start
+/// order: the first added first, as node::supervisor_info. The term
+/// lists (the `which_children` request's and '$which_children_stats', which
+/// this sends) are in OTP's order, the last added first: this is that
+/// list reversed. Asks the supervisor, so a restart it is making is done
+/// first. Errors: as gen_server::call (no timeout); refused when `sup` is
+/// no supervisor (reason {unknown_call, _}, or {bad_reply, Answer}).
 /// Inside a process (co_await), as every call here.
 EMBER_RUNTIME_EXPORT task<expected<std::vector<child_stats>, call_error>> which_children(server_ref sup);
-/// [{specs, N}, {active, N}, {supervisors, N}, {workers, N}]
+/// [{specs, N}, {active, N}, {supervisors, N}, {workers, N}]; under
+/// simple_one_for_one specs is 1 (the template) and the others count the
+/// dynamic children.
 EMBER_RUNTIME_EXPORT task<expected<term, call_error>> count_children(server_ref sup);
 
 /// Stable lower-case names, as the tools and OTP print them.
