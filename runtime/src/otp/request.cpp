@@ -51,7 +51,8 @@ task<expected<term, call_error>> request(atom kind, server_ref to, term body, st
     // The caller would wait for its own answer, which it cannot give while
     // it waits: Erlang's gen:call exits with calling_self at once, before
     // any monitor or send; Ember returns it as a value.
-    if (*target == self()) co_return unexpected(call_error{call_errc::calling_self, calling_self_atom});
+    const pid me = self();
+    if (*target == me) co_return unexpected(call_error{call_errc::calling_self, calling_self_atom});
     // Nothing queued before this point can be the answer (the reply tag and
     // the monitor are new), so every look at the queue starts here: a call
     // costs the same with 500,000 unrelated messages queued as with none.
@@ -61,7 +62,7 @@ task<expected<term, call_error>> request(atom kind, server_ref to, term body, st
     const reference ref = monitor(*target);
     const term tag = term::from_reference(ref);
     open_reply_tag(ref);
-    send(*target, request_message(kind, self(), tag, std::move(body)));
+    send(*target, request_message(kind, me, tag, std::move(body)));
     const auto match = [&tag, &ref](const term& m) { return is_answer(m, tag, ref); };
     const std::int64_t wait_ms = timeout == gen_server::infinity ? -1 : ember::detail::to_ms(timeout);
     std::optional<term> answer = co_await ember::detail::receive_after(mark, match, wait_ms);

@@ -40,7 +40,7 @@ void finish_process(process* p, scheduler* s) {
     if (!zombie) close_mailbox(p);
     // Dead to the node before anyone hears of it: whoever gets the DOWN or
     // the exit signal finds it gone (is_alive, whereis).
-    p->alive.store(false, std::memory_order_release);
+    p->alive.store(false, std::memory_order_seq_cst); // seq_cst: see drop_message_timers
     // Its send_after timers go with it (Erlang cancels a timer whose target
     // dies), before the DOWN, so that whoever hears of the death finds them
     // gone. After the store above: a start that comes later sees it dead

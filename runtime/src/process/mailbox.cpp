@@ -29,7 +29,7 @@ bool holds_open_tag(const process* p, const term& reply) {
 // node::peek_mailbox: answers {Tag, {Length, [First N messages]}} to the
 // asker. A signal, so it sees exactly the messages that arrived before it,
 // and only the owner ever walks its queue. N is capped by the asker.
-void answer_peek(process* p, const envelope* e) {
+[[gnu::noinline, gnu::cold]] void answer_peek(process* p, const envelope* e) {
     const term& tag = e->payload[0];
     const auto max = static_cast<std::size_t>(e->payload[1].as_integer());
     std::vector<term> first;
@@ -43,7 +43,7 @@ void answer_peek(process* p, const envelope* e) {
 
 // Signals act on the owner's state now; messages join the private queue.
 // True when a message joined it.
-bool handle(process* p, envelope* e) {
+[[gnu::noinline]] bool handle(process* p, envelope* e) {
     switch (e->kind) {
     case envelope_kind::message: append_message(p, e); return true;
     case envelope_kind::reply:
@@ -94,7 +94,12 @@ void drain_inbox(process* p) {
     bool grew = false;
     for (envelope* e = reverse_envelopes(inbox::first(word)); e;) {
         envelope* next = e->next;
-        grew |= handle(p, e);
+        if (e->kind == envelope_kind::message) [[likely]] { // the common case, without the switch
+            append_message(p, e);
+            grew = true;
+        } else {
+            grew |= handle(p, e);
+        }
         e = next;
     }
     if (grew && p->node) p->node->watch_growth(p);

@@ -177,8 +177,9 @@ struct process {
     // through the timer service's slab, as serial << 32 | (first entry + 1);
     // 0, or a serial not this process's (a list an earlier user of the
     // block left: a probe ends without finish_process), is none. Only
-    // timer_service touches it, always under its mutex.
-    std::uint64_t message_timers = 0;
+    // timer_service touches it, under its mutex, except one lock-free read
+    // when the process dies (drop_message_timers' fast path), hence atomic.
+    std::atomic<std::uint64_t> message_timers{0};
 
     // --- runaways: 0 normal, 1 runaway (its thread was handed to it),
     // 2 zombie (killed while a runaway). Set by the watchdog and killers,

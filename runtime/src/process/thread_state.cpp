@@ -8,16 +8,24 @@
 
 namespace ember::detail {
 
+namespace {
 // initial-exec: the runtime library is loaded at program start, so its
 // thread-locals can be reached without __tls_get_addr (8% of a ping-pong).
-thread_state& this_thread_state() noexcept {
-    thread_local thread_state state [[gnu::tls_model("initial-exec")]];
-    return state;
-}
+thread_local thread_state state [[gnu::tls_model("initial-exec")]];
 
+[[noreturn, gnu::cold, gnu::noinline]] void no_running_process() {
+    assert_failed("this_thread_state().current", "this Ember function must be called from inside a running process (not from a plain thread: use a probe or block_on)",
+                  __FILE__, __LINE__);
+}
+} // namespace
+
+thread_state& this_thread_state() noexcept { return state; }
+
+// Every process function starts here: the thread-local read directly (no
+// call), and the check costs a test and a branch never taken.
 process& running_process() noexcept {
-    process* p = this_thread_state().current;
-    EMBER_ASSERT(p, "this Ember function must be called from inside a running process (not from a plain thread: use a probe or block_on)");
+    process* p = state.current;
+    if (!p) [[unlikely]] no_running_process();
     return *p;
 }
 

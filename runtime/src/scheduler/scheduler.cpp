@@ -104,7 +104,7 @@ process* scheduler::steal() {
 // when it must run (resumed meanwhile, or an exit to take). The relation
 // lock orders this against node::resume, which schedules it only if it
 // finds it parked here, so exactly one side makes it runnable again.
-static bool hold(process* p) {
+[[gnu::noinline, gnu::cold]] static bool hold(process* p) {
     for (;;) {
         drain_inbox(p);
         if (p->exit_pending) return false;

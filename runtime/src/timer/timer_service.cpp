@@ -100,7 +100,7 @@ bool timer_service::cancel(std::uint64_t id) {
 
 // Out of its slot now: cancelled timers (every call that got its reply)
 // would otherwise pile up until the wheel reaches them.
-void timer_service::remove_locked(std::uint32_t slot_entry) {
+[[gnu::always_inline]] inline void timer_service::remove_locked(std::uint32_t slot_entry) {
     entry& e = entries_[slot_entry];
     auto& list = slots_[e.slot];
     const std::uint32_t moved = list.back();
@@ -115,16 +115,22 @@ void timer_service::remove_locked(std::uint32_t slot_entry) {
 }
 
 void timer_service::drop_message_timers(process* target) {
+    // Nearly every process dies with no timer aimed at it: then no lock.
+    // The dying process cleared `alive` (seq_cst) before this load (seq_cst),
+    // and a start checks `alive` (seq_cst) before it links (seq_cst store):
+    // in their one total order either the start sees it dead and makes
+    // nothing, or this load sees the link and takes the lock below.
+    if (first_of(target, target->current_serial()) == no_entry) return;
     std::lock_guard lock(mutex_);
     // Its serial moves on only when the block is released, after this.
-    for (std::uint32_t i = first_of_locked(target, target->current_serial()); i != no_entry;) {
+    for (std::uint32_t i = first_of(target, target->current_serial()); i != no_entry;) {
         entry& e = entries_[i];
         const std::uint32_t next = e.target_next;
         e.target_prev = e.target_next = no_entry;
         remove_locked(i);
         i = next;
     }
-    target->message_timers = 0;
+    target->message_timers.store(0, std::memory_order_seq_cst);
 }
 
 std::size_t timer_service::pending() const {
@@ -144,30 +150,30 @@ std::size_t timer_service::pending() const {
 // again since is seen either dead, or alive with its new serial (the
 // allocation that set alive came after the release that moved the serial).
 bool timer_service::target_alive(const process* target, std::uint32_t serial) {
-    return target && target->alive.load(std::memory_order_acquire) && target->current_serial() == serial && !target->is_zombie();
+    return target && target->alive.load(std::memory_order_seq_cst) && target->current_serial() == serial && !target->is_zombie();
 }
 
-std::uint32_t timer_service::first_of_locked(const process* target, std::uint32_t serial) const {
-    const std::uint64_t head = target->message_timers;
+std::uint32_t timer_service::first_of(const process* target, std::uint32_t serial) const {
+    const std::uint64_t head = target->message_timers.load(std::memory_order_seq_cst);
     if ((head >> 32) != serial || static_cast<std::uint32_t>(head) == 0) return no_entry;
     return static_cast<std::uint32_t>(head) - 1;
 }
 
 void timer_service::link_locked(process* target, std::uint32_t slot_entry) {
     entry& e = entries_[slot_entry];
-    const std::uint32_t first = first_of_locked(target, e.serial);
+    const std::uint32_t first = first_of(target, e.serial);
     e.target_prev = no_entry;
     e.target_next = first;
     if (first != no_entry) entries_[first].target_prev = slot_entry;
-    target->message_timers = (std::uint64_t{e.serial} << 32) | (slot_entry + 1);
+    target->message_timers.store((std::uint64_t{e.serial} << 32) | (slot_entry + 1), std::memory_order_seq_cst);
 }
 
 void timer_service::unlink_locked(std::uint32_t slot_entry) {
     entry& e = entries_[slot_entry];
     if (e.target_prev != no_entry) {
         entries_[e.target_prev].target_next = e.target_next;
-    } else if (process* target = node_.table().at(e.index); target && first_of_locked(target, e.serial) == slot_entry) {
-        target->message_timers = e.target_next == no_entry ? 0 : (std::uint64_t{e.serial} << 32) | (e.target_next + 1);
+    } else if (process* target = node_.table().at(e.index); target && first_of(target, e.serial) == slot_entry) {
+        target->message_timers.store(e.target_next == no_entry ? 0 : (std::uint64_t{e.serial} << 32) | (e.target_next + 1), std::memory_order_seq_cst);
     }
     if (e.target_next != no_entry) entries_[e.target_next].target_prev = e.target_prev;
     e.target_prev = e.target_next = no_entry;

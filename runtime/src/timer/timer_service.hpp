@@ -116,7 +116,7 @@ private:
     void remove_locked(std::uint32_t slot_entry);
     // The target's list of message timers (see the top of this file).
     static bool target_alive(const process* target, std::uint32_t serial);
-    std::uint32_t first_of_locked(const process* target, std::uint32_t serial) const;
+    std::uint32_t first_of(const process* target, std::uint32_t serial) const;
     void link_locked(process* target, std::uint32_t slot_entry);
     void unlink_locked(std::uint32_t slot_entry);
 
