@@ -83,11 +83,10 @@ TEST_P(scheduling, busy_low_priority_processes_get_a_share_beside_busy_normal_on
     const std::uint64_t normal_work = std::max(normal[0]->load(), normal[1]->load());
     for (const auto& l : low) {
         EXPECT_GE(l->load() * 32, normal_work) << "a low process got less than 1/32 of a normal one's work";
-        // With more schedulers than normal processes, idle schedulers run
-        // low ones freely: the bound holds where normal ones fill them.
-        if (GetParam() <= 2) {
-            EXPECT_LE(l->load(), normal_work) << "a low process got more than a normal one";
-        }
+        // No upper bound: a scheduler with no normal work runs low ones
+        // freely, and on a loaded machine the watchdog may add a scheduler
+        // thread (a slice that took over 10 ms looks like a runaway), so a
+        // low process can get as much as a normal one, or more.
     }
 }
 
