@@ -248,34 +248,41 @@ TEST_P(exits, a_dying_probe_tells_its_links) {
 // --- exit(self(), Reason) (process_SUITE's exit_self cases) -----------------
 
 process_task exit_self_then_report(pid report, term reason) {
+    co_await receive(); // the test monitors it first
     exit(self(), reason);
     send(report, atom("ran_on")); // Erlang never gets here
     co_return;
 }
 
 TEST_P(exits, exit_self_ends_a_non_trapping_process_at_once_with_the_reason) {
-    pid p = n.spawn_opt({.monitor = false}, exit_self_then_report, me.self(), term(atom("boom"))).value();
-    EXPECT_EQ(down_reason(p), term(atom("boom")));
+    pid p = n.spawn(exit_self_then_report, me.self(), term(atom("boom")));
+    me.monitor(p);
+    me.send(p, atoms::ok);
+    EXPECT_EQ(next_down_reason(), term(atom("boom")));
     expect_silence();
 }
 
 TEST_P(exits, exit_self_normal_ends_it_too) {
     pid p = n.spawn(exit_self_then_report, me.self(), term(atoms::normal));
-    EXPECT_EQ(down_reason(p), term(atoms::normal));
+    me.monitor(p);
+    me.send(p, atoms::ok);
+    EXPECT_EQ(next_down_reason(), term(atoms::normal));
     expect_silence();
 }
 
 TEST_P(exits, exit_self_is_not_an_exception_a_catch_all_of_std_exception_takes) {
     pid p = n.spawn([](pid report) -> process_task {
+        co_await receive(); // the test monitors it first
         try {
             exit(self(), atom("boom"));
         } catch (const std::exception&) {
             send(report, atom("caught"));
         }
         send(report, atom("ran_on"));
-        co_return;
     }, me.self());
-    EXPECT_EQ(down_reason(p), term(atom("boom")));
+    me.monitor(p);
+    me.send(p, atoms::ok);
+    EXPECT_EQ(next_down_reason(), term(atom("boom")));
     expect_silence();
 }
 
@@ -292,14 +299,15 @@ TEST_P(exits, exit_self_reaches_links_with_its_reason) {
 
 TEST_P(exits, exit_self_while_trapping_is_a_message) {
     pid p = n.spawn([](pid report) -> process_task {
+        co_await receive(); // the test monitors it first
         trap_exit(true);
         exit(self(), atom("boom"));
         send(report, co_await receive());
         exit(self(), atoms::kill); // cannot be trapped
         send(report, atom("ran_on"));
     }, me.self());
-    reference r = me.monitor(p);
-    (void)r;
+    me.monitor(p);
+    me.send(p, atoms::ok);
     term m = next();
     EXPECT_EQ(to_string(m), "{'EXIT'," + to_string(term::from_pid(p)) + ",boom}");
     EXPECT_EQ(next_down_reason(), term(atoms::killed));
