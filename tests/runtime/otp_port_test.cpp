@@ -3,9 +3,10 @@
 // gen_server_SUITE, supervisor_SUITE) ported to Ember's API, in
 // deterministic mode and at 1, 2 and 4 schedulers. Each expectation is what
 // the BEAM (OTP 25) does, checked with `erl` before it was written here; the
-// comment above each case names the suite and case it ports. A case marked
-// DISABLED_ is one where Ember differs from the BEAM without its docs saying
-// so (see the comment above it); where docs/runtime.md or docs/otp.md
+// comment above each case names the suite and case it ports. Three of them
+// found differences Ember did not document (is_process_alive after a kill,
+// link to a dead process, exit(R) in a gen_server callback); each is fixed,
+// and its comment says what it was. Where docs/runtime.md or docs/otp.md
 // "Where Ember differs" explain a difference, the case was left out.
 // Sections: [fixture] [signals] [links and monitors] [names] [timers]
 // [gen_server] [supervisor]
@@ -258,7 +259,7 @@ TEST_P(otp_port, trap_exit_off_leaves_a_queued_exit_message_a_message) {
 // followed by is_process_alive(P) is false, from a process and for a busy
 // target as well as a waiting one. (erl, 2000 rounds each: always false.)
 //
-// DISABLED: Ember's node::is_alive reads the target's `alive` flag, which only
+// Fixed (it differed): Ember's node::is_alive read the target's `alive` flag, which only
 // finish_process clears, when the target itself takes in the kill at its next
 // receive or checkpoint (runtime/src/node/node.cpp is_alive,
 // runtime/src/process/finish.cpp): right after exit(P, kill), from a process
@@ -271,7 +272,7 @@ process_task alive_after_kill(pid report, const node* n, pid target) {
     co_return;
 }
 
-TEST_P(otp_port, DISABLED_bif_suite_is_process_alive) {
+TEST_P(otp_port, bif_suite_is_process_alive) {
     const pid waiting = n.spawn(wait_forever);
     n.spawn(alive_after_kill, me.self(), &n, waiting);
     EXPECT_EQ(to_string(next()), "{true,false}") << "a waiting target, from a process";
@@ -428,7 +429,7 @@ TEST_P(otp_port, erl_link_suite_otp_5772_link_and_monitor) {
 // it ends). (erl: no ran_on, and the DOWN says {noproc, [{erlang,link,...}|_]}.)
 // Trapping, it is {'EXIT', Dead, noproc} instead (exit_test covers that).
 //
-// DISABLED: Ember turns it into an exit signal the process sends itself
+// Fixed (it differed): Ember turned it into an exit signal the process sends itself
 // (runtime/src/process/signals.cpp, link_to: on_exit_signal(self, ...,
 // noproc) when the delivery fails), which a non-trapping process acts on at
 // its next receive or checkpoint: the code after link runs first, and here
@@ -442,7 +443,7 @@ process_task link_dead_then_report(pid report, pid dead) {
     co_await receive([](const term&) { return false; });
 }
 
-TEST_P(otp_port, DISABLED_link_to_a_dead_process_fails_at_once_when_not_trapping) {
+TEST_P(otp_port, link_to_a_dead_process_fails_at_once_when_not_trapping) {
     const pid dead = n.spawn([]() -> process_task { co_return; });
     down_reason_of(me.monitor(dead));
     const pid p = n.spawn(link_dead_then_report, me.self(), dead);
@@ -660,13 +661,13 @@ TEST_P(otp_port, gen_server_suite_crash_stop_in_a_call) {
 // (erl: terminate({shutdown,reason}), terminate(normal),
 // terminate(cast_exit), each before the DOWN.)
 //
-// DISABLED: in Ember exit(R) inside a callback throws process_exit, which
+// Fixed (it differed): in Ember exit(R) inside a callback threw process_exit, which
 // gen_server's guarded() passes through untouched (so that a kill, which
 // arrives as the same process_exit, is not caught): the server ends with R
 // and terminate never runs (runtime/src/otp/gen_server.cpp, guarded:
 // `catch (const process_exit&) { throw; }`). docs/otp.md says terminate runs
 // when a callback "threw", but nothing about exit(R).
-TEST_P(otp_port, DISABLED_gen_server_suite_crash_exit_in_a_callback_runs_terminate) {
+TEST_P(otp_port, gen_server_suite_crash_exit_in_a_callback_runs_terminate) {
     n.spawn(crash_caller, me.self(), term(atom("shutdown_reason")));
     EXPECT_EQ(to_string(next_where(is_result)), "{result,true,{shutdown,reason},{shutdown,reason}}");
     auto t = me.receive(is_terminate, 1000ms);

@@ -4,6 +4,7 @@
 #include "node/node_impl.hpp"
 #include "platform/assert.hpp"
 #include "process/mailbox.hpp"
+#include "process/signals.hpp"
 
 namespace ember {
 
@@ -38,8 +39,11 @@ bool node::send(atom name, term message) {
 }
 
 void node::exit(const pid& target, term reason) {
-    if (reason == term(atoms::kill))
-        if (process* t = impl_->table().find(target); t && impl_->kill_runaway(t)) return;
+    if (reason == atoms::kill) {
+        process* t = impl_->table().find(target);
+        if (t && impl_->kill_runaway(t)) return;
+        if (t) mark_doomed(t, target.serial); // is_alive says false from here on
+    }
     // From outside any process, the signal comes from the node itself (<0.0.0>).
     process* self = impl_->node_process();
     impl_->deliver(target, new_envelope(envelope_kind::exit, std::move(reason), self->index, self->current_serial()));
@@ -47,7 +51,10 @@ void node::exit(const pid& target, term reason) {
 
 std::optional<pid> node::whereis(atom name) const { return impl_->whereis(name); }
 
-bool node::is_alive(const pid& p) const { return impl_->table().find(p) != nullptr; }
+bool node::is_alive(const pid& p) const {
+    const process* t = impl_->table().find(p);
+    return t && !t->doomed.load(std::memory_order_acquire);
+}
 
 void node::stop() { impl_->stop(); }
 

@@ -56,6 +56,7 @@ spawned finish_spawn(node_impl& n, process* p, std::coroutine_handle<process_tas
         std::lock_guard lock(p->relations_lock);
         p->held.store(false, std::memory_order_relaxed);
         p->on_hold = false;
+        p->doomed.store(false, std::memory_order_relaxed);
     }
     p->messages_taken.value.store(0, std::memory_order_relaxed);
     p->messages_out.value.store(0, std::memory_order_relaxed);

@@ -17,14 +17,17 @@ const atom system_atom("system");
 const atom ignore_atom("ignore");
 const atom already_started("already_started");
 
-// The outcome of a callback: what it returned, or, when it threw, a stop
-// with the exception as reason. A kill passes through: it ends the process.
+// The outcome of a callback: what it returned, or, when it threw or called
+// exit(Reason), a stop with that reason, so terminate runs (OTP catches an
+// exit exception in a callback). An exit signal (a kill, a link) passes
+// through: it ends the process without terminate.
 task<step> guarded(task<step> callback) {
     term failure;
     try {
         co_return co_await callback;
-    } catch (const process_exit&) {
-        throw;
+    } catch (const process_exit& e) {
+        if (e.by_signal()) throw;
+        failure = e.reason();
     } catch (...) {
         failure = ember::detail::current_exception_reason();
     }

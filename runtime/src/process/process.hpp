@@ -147,6 +147,9 @@ struct process {
     // for that reason, so that resume schedules it exactly once.
     std::atomic<bool> held{false};
     bool on_hold = false;
+    // A kill was sent to it (mark_doomed): node::is_alive says false though
+    // it has not unwound yet. Set and reset under relations_lock.
+    std::atomic<bool> doomed{false};
     std::atomic<priority> prio{priority::normal};
     term exit_reason;
     process* next_runnable = nullptr; // link in the node's global queues

@@ -71,7 +71,11 @@ bool cancel_timer(timer_ref t) { return running_process().node->timers().cancel(
 
 void link(const pid& other) {
     process& p = running_process();
-    if (!p.is_zombie()) detail::link_to(&p, other);
+    if (p.is_zombie()) return;
+    detail::link_to(&p, other);
+    // A dead `other` not trapped: the noproc signal ends the caller here, as
+    // Erlang's link/1 raises, rather than at its next receive.
+    if (p.exit_pending) throw process_exit(p.exit_reason, true);
 }
 
 void unlink(const pid& other) {
@@ -112,11 +116,16 @@ void exit(const pid& target, term reason) {
     // is a throw of process_exit, which `catch (const std::exception&)`
     // does not take. Trapped, it becomes an 'EXIT' message like any signal.
     if (target == p.id()) {
-        if (reason == atoms::kill) throw process_exit(atoms::killed);
-        if (!p.trap_exit.load(std::memory_order_relaxed)) throw process_exit(std::move(reason));
+        if (reason == atoms::kill) throw process_exit(atoms::killed, true);
+        if (!p.trap_exit.load(std::memory_order_relaxed)) throw process_exit(std::move(reason), true);
     }
-    if (reason == term(atoms::kill))
-        if (process* t = p.node->table().find(target); t && p.node->kill_runaway(t)) return;
+    if (reason == atoms::kill) {
+        process* t = p.node->table().find(target);
+        if (t && p.node->kill_runaway(t)) return;
+        // Dead to its killer from here on (Erlang: is_process_alive after
+        // exit(P, kill) is false), though it unwinds at its next checkpoint.
+        if (t) detail::mark_doomed(t, target.serial);
+    }
     p.node->deliver(target, new_envelope(envelope_kind::exit, std::move(reason), p.index, p.current_serial()));
 }
 

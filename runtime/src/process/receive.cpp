@@ -18,7 +18,7 @@ namespace {
 
 [[noreturn]] void throw_exit(process& p) {
     p.waiting_on = nullptr;
-    throw process_exit(p.exit_reason);
+    throw process_exit(p.exit_reason, true);
 }
 
 // A runaway (the watchdog gave it its thread) comes back at its first
@@ -29,7 +29,7 @@ bool back_from_runaway(process& p) {
     std::uint8_t runaway = 1;
     if (p.runaway.compare_exchange_strong(runaway, 0, std::memory_order_acq_rel)) return true;
     p.waiting_on = nullptr;
-    throw process_exit(atoms::killed); // a zombie: dead to the node already
+    throw process_exit(atoms::killed, true); // a zombie: dead to the node already
 }
 
 void charge(process& p, std::int32_t reductions) {

@@ -47,6 +47,13 @@ void mark_exit(process* p, term reason) {
     p->exit_reason = std::move(reason);
 }
 
+void mark_doomed(process* p, std::uint32_t serial) {
+    // Under the lock finish_spawn resets it with: a block reused meanwhile
+    // has a new serial, and its new process is not doomed by mistake.
+    std::lock_guard lock(p->relations_lock);
+    if (p->serial.load(std::memory_order_acquire) == serial) p->doomed.store(true, std::memory_order_release);
+}
+
 term down_message(const term& ref, const pid& who, const term& reason) {
     return term::tuple({atoms::DOWN, ref, atoms::process, term::from_pid(who), reason});
 }

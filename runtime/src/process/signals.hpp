@@ -17,6 +17,11 @@ void on_demonitor(process* p, const term& ref);
 /// Marks `p` to exit with `reason` at its next receive or checkpoint.
 void mark_exit(process* p, term reason);
 
+/// A kill was sent to `p` (still the process `serial` names): node::is_alive
+/// says false from now on, as Erlang's is_process_alive does for the
+/// killer, though `p` unwinds only at its next checkpoint. Any thread.
+void mark_doomed(process* p, std::uint32_t serial);
+
 /// {'DOWN', Ref, process, Pid, Reason}
 term down_message(const term& ref, const pid& who, const term& reason);
 

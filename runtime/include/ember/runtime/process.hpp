@@ -70,13 +70,20 @@ public:
 /// it. It is deliberately not a std::exception, so that `catch (const
 /// std::exception&)` does not swallow a kill; do not catch it with `...`.
 /// If code does, the next receive or checkpoint throws it again.
+/// `by_signal()` tells the two apart, as Erlang does an exit exception from
+/// an exit signal: a gen_server runs terminate after its callback called
+/// exit(Reason), never after a signal ended it.
 class process_exit {
 public:
-    explicit process_exit(term reason) : reason_(std::move(reason)) {}
+    explicit process_exit(term reason, bool by_signal = false) : reason_(std::move(reason)), by_signal_(by_signal) {}
     const term& reason() const noexcept { return reason_; }
+    /// An exit signal ended the process (a kill, a link, exit(self(), R)),
+    /// not its own exit(Reason).
+    bool by_signal() const noexcept { return by_signal_; }
 
 private:
     term reason_;
+    bool by_signal_;
 };
 
 /// A timer started by send_after.
@@ -273,8 +280,10 @@ EMBER_RUNTIME_EXPORT bool cancel_timer(timer_ref t);
 
 // [links, monitors, exits] ------------------------------------------------
 
-/// Links the running process and `other` both ways. A dead `other` sends
-/// this process an exit signal with reason noproc at once.
+/// Links the running process and `other` both ways. A dead `other` is an
+/// exit signal noproc at once: a process that does not trap exits ends in
+/// this call (Erlang's link/1 raises noproc), one that traps gets
+/// {'EXIT', Other, noproc}.
 EMBER_RUNTIME_EXPORT void link(const pid& other);
 EMBER_RUNTIME_EXPORT void unlink(const pid& other);
 
