@@ -369,7 +369,16 @@ bool node_impl::register_name(atom name, process* p) {
     std::lock_guard lock(registry_mutex_);
     if (names_.contains(name.index()) || p->registered_name.load(std::memory_order_relaxed) != 0) return false;
     names_.emplace(name.index(), p->id());
-    p->registered_name.store(name.index(), std::memory_order_relaxed);
+    p->registered_name.store(name.index(), std::memory_order_seq_cst);
+    // A process dying meanwhile clears `alive`, then takes its name back
+    // (unregister_process), both seq_cst: either it sees the name set here
+    // and removes it, or this sees it dead and undoes the registration. A
+    // name never stays with a dead pid.
+    if (!p->alive.load(std::memory_order_seq_cst) || p->is_zombie()) {
+        names_.erase(name.index());
+        p->registered_name.store(0, std::memory_order_relaxed);
+        return false;
+    }
     return true;
 }
 
@@ -383,7 +392,7 @@ bool node_impl::unregister_name(atom name) {
 }
 
 void node_impl::unregister_process(process* p) {
-    const std::uint32_t name = p->registered_name.exchange(0, std::memory_order_relaxed);
+    const std::uint32_t name = p->registered_name.exchange(0, std::memory_order_seq_cst); // see register_name
     if (name == 0) return;
     std::lock_guard lock(registry_mutex_);
     auto it = names_.find(name);
