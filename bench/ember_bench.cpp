@@ -146,6 +146,7 @@ figures bench_call(unsigned schedulers) {
 
 process_task busy_caller(pid report, pid server, int queued, int rounds) {
     for (int i = 0; i < queued; ++i) send(self(), atoms::undefined);
+    (void)co_await gen_server::call(server, atoms::ok); // the queue is taken in: what follows is the steady state
     send(report, atom("queued"));
     co_await receive([](const term& m) { return m == atom("go"); });
     for (int i = 0; i < rounds; ++i) (void)co_await gen_server::call(server, atoms::ok);

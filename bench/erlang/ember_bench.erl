@@ -45,6 +45,7 @@ run(busy_call) ->
     Self = self(),
     Caller = spawn(fun() ->
         [self() ! undefined || _ <- lists:seq(1, Queued)],
+        ok = gen_server:call(Server, ok),
         Self ! queued,
         receive go -> ok end,
         call_loop(Server, Rounds),
