@@ -493,7 +493,10 @@ TEST_P(otp_port, demonitor_leaves_a_down_already_queued) {
 // (erl, in this order: badarg, badarg, badarg, undefined, true, badarg,
 // badarg, badarg, true, undefined, true, whereis gives the pid.)
 process_task bad_register_proc(pid report) {
-    auto [dead, ref] = spawn_monitor([]() -> process_task { co_return; });
+    // Named, not a structured binding: Clang 14 cannot capture those.
+    const auto spawned = spawn_monitor([]() -> process_task { co_return; });
+    const pid dead = spawned.first;
+    const reference ref = spawned.second;
     const auto dead_down = [ref](const term& m) { return is_down_of(m, ref); };
     co_await receive(dead_down);
     const atom name("a_long_and_unused_name");
