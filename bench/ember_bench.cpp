@@ -156,7 +156,7 @@ process_task busy_caller(pid report, pid server, int queued, int rounds) {
 figures bench_busy_call(unsigned schedulers) {
     node n({.schedulers = schedulers});
     probe me(n);
-    const int queued = 500'000, rounds = 1000;
+    const int queued = 500'000, rounds = 100'000;
     const pid server = gen_server::start<bench_server>(n).value();
     const pid c = n.spawn(busy_caller, me.self(), server, queued, rounds);
     me.receive(600s); // queued

@@ -38,9 +38,9 @@ run(call) ->
     spawn(fun() -> call_loop(Server, Rounds), Self ! done end),
     receive done -> ok end,
     [{ns_per_call, seconds(T0) * 1.0e9 / Rounds}];
-%% ---- busy_call: 1000 calls from a process with 500k unrelated messages queued
+%% ---- busy_call: 100k calls from a process with 500k unrelated messages queued
 run(busy_call) ->
-    Rounds = 1000, Queued = 500000,
+    Rounds = 100000, Queued = 500000,
     {ok, Server} = gen_server:start(?MODULE, [], []),
     Self = self(),
     Caller = spawn(fun() ->
