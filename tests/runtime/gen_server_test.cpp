@@ -118,11 +118,6 @@ protected:
         EXPECT_TRUE(p.has_value()) << (p ? "" : to_string(p.error()));
         return p ? *p : pid{};
     }
-    term call(server_ref to, term req, std::chrono::milliseconds timeout = gs::default_timeout) {
-        auto r = run([&] { return gs::call(to, std::move(req), timeout); });
-        EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
-        return r ? *r : term();
-    }
 };
 EMBER_RUNTIME_TEST_SUITE(gen_servers);
 

@@ -71,19 +71,6 @@ protected:
         const term m = next_where([&ref](const term& x) { return is_down_of(x, ref); });
         return m.size() == 5 ? m[4] : m;
     }
-    term call(server_ref to, term req) {
-        auto r = run([&] { return gs::call(to, req); });
-        EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
-        return r ? *r : term();
-    }
-    /// The running child `id` of `s`, asked of the supervisor.
-    pid child_pid(pid s, const char* id) {
-        const term children = call(s, atom("which_children"));
-        for (const term& c : children.elements())
-            if (c[0] == term(atom(id)) && c[1].is_pid()) return c[1].as_pid();
-        ADD_FAILURE() << "no running child " << id << " in " << to_string(children);
-        return {};
-    }
     /// which_children as "id:up,id:down" in OTP's order (the last added first).
     std::string children_state(pid s) {
         std::string out;
@@ -100,18 +87,6 @@ protected:
         const reference ref = me.monitor(c);
         EXPECT_EQ(call(c, std::move(reason)), term(atoms::ok));
         down_reason_of(ref);
-    }
-    void kill_child(pid s, const char* id) {
-        const pid c = child_pid(s, id);
-        const reference ref = me.monitor(c);
-        n.exit(c, atoms::kill);
-        EXPECT_EQ(down_reason_of(ref), term(atoms::killed));
-    }
-    /// The next `count` messages, printed and joined by spaces.
-    std::string next_n(int count) {
-        std::string out;
-        for (int i = 0; i < count; ++i) out += (i ? " " : "") + to_string(next());
-        return out;
     }
 };
 EMBER_RUNTIME_TEST_SUITE(otp_port);
@@ -560,6 +535,16 @@ TEST_P(otp_port, timer_bif_suite_start_timer_1_and_cancel_timer_1) {
 // arrive in the order of their deadlines, whatever the order they were
 // started in, 10 ms or 1 ms apart (the suite's times divided by 10 and 100).
 // (erl: [a0,a1,a2,a3,a4,a5,last] and [b1,b2,b3,last].)
+// Every message up to and including `last`, in arrival order.
+task<std::vector<term>> receive_until_last() {
+    std::vector<term> got;
+    for (;;) {
+        term m = co_await receive();
+        got.push_back(m);
+        if (m == atom("last")) co_return got;
+    }
+}
+
 process_task send_after_order_proc(pid report) {
     const pid me_ = self();
     send_after(60ms, me_, atom("last"));
@@ -569,22 +554,12 @@ process_task send_after_order_proc(pid report) {
     send_after(50ms, me_, atom("a5"));
     send_after(30ms, me_, atom("a3"));
     send_after(40ms, me_, atom("a4"));
-    std::vector<term> first;
-    for (;;) {
-        term m = co_await receive();
-        first.push_back(m);
-        if (m == term(atom("last"))) break;
-    }
+    const std::vector<term> first = co_await receive_until_last();
     send_after(10ms, me_, atom("b1"));
     send_after(11ms, me_, atom("b2"));
     send_after(12ms, me_, atom("b3"));
     send_after(13ms, me_, atom("last"));
-    std::vector<term> second;
-    for (;;) {
-        term m = co_await receive();
-        second.push_back(m);
-        if (m == term(atom("last"))) break;
-    }
+    const std::vector<term> second = co_await receive_until_last();
     send(report, make_tuple(term::list(first), term::list(second)));
 }
 

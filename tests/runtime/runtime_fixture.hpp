@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "ember/runtime/block_on.hpp"
+#include "ember/runtime/gen_server.hpp"
 #include "ember/runtime/node.hpp"
 #include "ember/term/convert.hpp"
 #include "ember/term/parse.hpp"
@@ -90,6 +91,35 @@ protected:
         auto r = block_on(n, std::move(fn), std::chrono::milliseconds(10000));
         if (!r) ADD_FAILURE() << "block_on: " << r.error().message();
         return std::move(r).value();
+    }
+    /// gen_server::call from the test thread; a failure (and undefined)
+    /// when the call fails.
+    term call(server_ref to, term req, std::chrono::milliseconds timeout = gen_server::default_timeout) {
+        auto r = run([&] { return gen_server::call(to, std::move(req), timeout); });
+        EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
+        return r ? *r : term();
+    }
+    /// The running child `id` of supervisor `sup`, asked of it (a call, so
+    /// a restart it is making is done); pid{} when none runs.
+    pid child_pid(pid sup, const char* id) {
+        const term children = call(sup, atom("which_children"));
+        for (const term& c : children.elements())
+            if (c[0] == atom(id) && c[1].is_pid()) return c[1].as_pid();
+        return {};
+    }
+    /// Kills child `id` of `sup` and waits for its DOWN (killed).
+    void kill_child(pid sup, const char* id) {
+        const pid c = child_pid(sup, id);
+        const term ref = term::from_reference(me.monitor(c));
+        n.exit(c, atoms::kill);
+        const auto down = me.receive([&](const term& m) { return m.is_tuple() && m.size() == 5 && m[1] == ref; }, std::chrono::milliseconds(5000));
+        EXPECT_TRUE(down && (*down)[4] == atoms::killed) << "child " << id << " did not die killed: " << (down ? to_string(*down) : "no DOWN");
+    }
+    /// The next `count` messages, printed and joined by spaces.
+    std::string next_n(int count) {
+        std::string out;
+        for (int i = 0; i < count; ++i) out += (i ? " " : "") + to_string(next());
+        return out;
     }
 };
 

@@ -97,31 +97,6 @@ protected:
         EXPECT_TRUE(p.has_value()) << (p ? "" : to_string(p.error()));
         return p ? *p : pid{};
     }
-    /// The next n messages, printed and joined by spaces.
-    std::string next_n(int count) {
-        std::string out;
-        for (int i = 0; i < count; ++i) out += (i ? " " : "") + to_string(next());
-        return out;
-    }
-    term call(pid to, term req) {
-        auto r = run([&] { return gs::call(to, std::move(req)); });
-        EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message());
-        return r ? *r : term();
-    }
-    /// Asks the supervisor (a call, so any restart it is making is done).
-    pid child_pid(pid s, const char* id) {
-        const term children = call(s, atom("which_children"));
-        for (const term& c : children.elements())
-            if (c[0] == term(atom(id)) && c[1].is_pid()) return c[1].as_pid();
-        return {};
-    }
-    /// Kills a child and waits until it is down.
-    void kill_child(pid s, const char* id) {
-        pid c = child_pid(s, id);
-        reference r = me.monitor(c);
-        n.exit(c, atoms::kill);
-        me.receive([&](const term& m) { return m.size() == 5 && m[1] == term::from_reference(r); }, 5000ms);
-    }
     sup::spec three(sup::strategy how, unsigned intensity = 5) {
         return {{how, intensity, 5000ms}, {child("a"), child("b"), child("c")}};
     }

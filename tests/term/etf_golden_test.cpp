@@ -4,6 +4,8 @@
 // that term as Erlang does.
 #include <gtest/gtest.h>
 
+#include "support/hex.hpp"
+
 #include <string>
 
 #include "ember/term/etf.hpp"
@@ -33,15 +35,7 @@ std::vector<std::byte> from_hex(std::string_view hex) {
     return out;
 }
 
-std::string to_hex(const std::vector<std::byte>& bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (std::byte b : bytes) {
-        out += digits[static_cast<unsigned>(b) >> 4];
-        out += digits[static_cast<unsigned>(b) & 15];
-    }
-    return out;
-}
+using testing::to_hex;
 
 class etf_golden : public ::testing::TestWithParam<golden> {};
 
@@ -154,7 +148,7 @@ TEST(etf, maps_over_32_keys_are_read_in_any_order_and_written_in_map_key_order) 
     // Ember has no hash trie: it writes and prints these in map key order
     // too (integers 1..30, then 0.5, 1.5, 2.0), which OTP reads as well.
     std::string hex = "8374000000" "21";
-    for (int k = 1; k <= 30; ++k) hex += "61" + to_hex({std::byte(k)}) + "61" + to_hex({std::byte(k)});
+    for (int k = 1; k <= 30; ++k) hex += "61" + to_hex(std::vector<std::byte>{std::byte(k)}) + "61" + to_hex(std::vector<std::byte>{std::byte(k)});
     hex += "463fe0000000000000770161463ff80000000000007701624640000000000000007701" "63";
     EXPECT_EQ(to_hex(etf::encode(*otp)), hex);
     const std::string text = to_string(*otp);

@@ -12,6 +12,8 @@
 
 #include "ember/protocol/frame.hpp"
 
+#include "support/hex.hpp"
+
 namespace ember::protocol::test {
 
 inline std::vector<std::byte> from_hex(std::string_view hex) {
@@ -20,15 +22,7 @@ inline std::vector<std::byte> from_hex(std::string_view hex) {
     return out;
 }
 
-inline std::string to_hex(std::span<const std::byte> bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    for (std::byte b : bytes) {
-        out += digits[static_cast<unsigned>(b) >> 4];
-        out += digits[static_cast<unsigned>(b) & 15];
-    }
-    return out;
-}
+using ember::testing::to_hex;
 
 inline std::vector<std::byte> bytes(std::initializer_list<int> values) {
     std::vector<std::byte> out;
