@@ -570,11 +570,24 @@ TEST_P(otp_port, timer_bif_suite_send_after_2_and_3) {
 
 // [gen_server] ----------------------------------------------------------------------------
 
+// A server that tells `observer` {terminate, Reason} when it terminates.
+class reporting_server : public gs::server {
+public:
+    explicit reporting_server(pid observer) : observer_(observer) {}
+    task<void> terminate(term reason) override {
+        send(observer_, make_tuple(atom("terminate"), reason));
+        co_return;
+    }
+
+protected:
+    pid observer_;
+};
+
 // Stops, or exits, in a call or a cast as the request says; tells
 // `observer` {terminate, Reason}.
-class crashing_server : public gs::server {
+class crashing_server : public reporting_server {
 public:
-    explicit crashing_server(pid observer) : observer_(observer) {}
+    using reporting_server::reporting_server;
     task<gs::step> handle_call(term req, gs::from) override {
         if (req == term(atom("stop_shutdown_reason"))) {
             const term reason = term::tuple({atoms::shutdown, atom("stop_reason")});
@@ -589,13 +602,6 @@ public:
         if (m == term(atom("exit_cast"))) exit(atom("cast_exit"));
         co_return gs::noreply();
     }
-    task<void> terminate(term reason) override {
-        send(observer_, make_tuple(atom("terminate"), reason));
-        co_return;
-    }
-
-private:
-    pid observer_;
 };
 
 // A trapping parent start_links a crashing_server, calls it with `request`
@@ -706,9 +712,9 @@ TEST_P(otp_port, gen_server_suite_stop4) {
 
 // Traps exits (if asked), links to whom a call names, and tells `observer`
 // {info, Msg} and {terminate, Reason}.
-class trapping_server : public gs::server {
+class trapping_server : public reporting_server {
 public:
-    trapping_server(pid observer, bool trap) : observer_(observer), trap_(trap) {}
+    trapping_server(pid observer, bool trap) : reporting_server(observer), trap_(trap) {}
     task<gs::init_result> init() override {
         trap_exit(trap_);
         co_return gs::init_ok();
@@ -721,13 +727,8 @@ public:
         send(observer_, make_tuple(atom("info"), m));
         co_return gs::noreply();
     }
-    task<void> terminate(term reason) override {
-        send(observer_, make_tuple(atom("terminate"), reason));
-        co_return;
-    }
 
 private:
-    pid observer_;
     bool trap_;
 };
 
