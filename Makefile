@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
-.PHONY: setup build test sanitize clang demo bench observer clean
+.PHONY: setup setup-test build test sanitize clang demo bench observer clean
 
 setup:
 	@scripts/setup
@@ -14,8 +14,12 @@ build: setup
 	@[ -f build/build.ninja ] || cmake --preset dev
 	@cmake --build --preset dev
 
-test: build
+# Tests also need promtool and Erlang (scripts/setup test).
+test: setup-test build
 	@ctest --preset dev
+
+setup-test:
+	@scripts/setup test
 
 # The term, runtime and internal tests (and the example, which is a test
 # too) under AddressSanitizer+UBSan, then ThreadSanitizer: run it after any

@@ -28,11 +28,12 @@ set(EMBER_COMPONENT_EDGES
   "term:"
   "runtime:term"
   "protocol:term"
-  "query:runtime"
+  "query:runtime,protocol"
+  "render:protocol"
   "agent:query,protocol"
   "client:protocol"
-  "remsh:query"
-  "observer:client")
+  "remsh:query,render"
+  "observer:client,render")
 
 include(GenerateExportHeader)
 include(GNUInstallDirs)

@@ -123,6 +123,13 @@ public:
     bool deliver(const pid& to, envelope* e);
     void wake(process* p);
 
+    // Message tracing (node::trace): the table of tracers, looked at only
+    // for a process whose `traced` flag is set.
+    void set_tracer(process* p, std::uint32_t serial, std::shared_ptr<message_tracer> tracer, bool* ok);
+    void clear_tracer(process* p, const message_tracer* which);
+    /// Sender side: `from` (a pid's index and serial) sent `message` to `to`.
+    void trace_message(const pid& from, const pid& to, const term& message, const process* traced);
+
     // Registry of names.
     bool register_name(atom name, process* p);
     bool unregister_name(atom name);
@@ -183,6 +190,8 @@ private:
     std::atomic<unsigned> runaway_threads_{0};
     const std::int64_t coarse_epoch_ns_;
     std::atomic<int> spinning_{0};
+    std::mutex trace_mutex_;
+    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::shared_ptr<message_tracer>>> tracers_; // index -> serial, tracer
 
     scheduler* make_scheduler(unsigned id);
     void start_thread(scheduler* s);

@@ -58,6 +58,20 @@ namespace {
 
 // Reads one block's counters. The serial read before and after tells
 // whether the block changed owner meanwhile (then the figures are mixed).
+// The older of the private queue's head and the inbox's first envelope.
+std::uint64_t oldest_message_age_ms(const process& p) {
+    std::uint32_t oldest = p.queue_first_ms.load(std::memory_order_relaxed);
+    if (inbox::holds_envelopes(p.inbox.load(std::memory_order_relaxed))) {
+        const std::uint32_t inbox_first = p.inbox_first_ms.load(std::memory_order_relaxed);
+        // Stamps wrap: compare by their distance from now.
+        const std::uint32_t now = mail_clock();
+        if (inbox_first && (!oldest || now - inbox_first > now - oldest)) oldest = inbox_first;
+    }
+    if (!oldest) return 0;
+    const std::uint32_t age = mail_clock() - oldest;
+    return age > 0x8000'0000u ? 0 : age; // stamped a moment after our clock read
+}
+
 bool read_stats(const process& p, process_stats& out) {
     const std::uint32_t serial = p.current_serial();
     if (!p.alive.load(std::memory_order_acquire) || p.external) return false;
@@ -86,6 +100,10 @@ bool read_stats(const process& p, process_stats& out) {
     if (since != 0 && (out.status == process_status::running || out.status == process_status::zombie))
         out.run_time_us += static_cast<std::uint64_t>(std::max<std::int64_t>(0, fast_now_ns() - since)) / 1000;
     out.trap_exit = p.trap_exit.load(std::memory_order_relaxed);
+    out.behaviour = p.behaviour.load(std::memory_order_relaxed);
+    out.runs = p.runs.get();
+    out.runnable_wait_us = p.runnable_wait_ns.get() / 1000;
+    out.oldest_message_age_ms = oldest_message_age_ms(p);
     return p.current_serial() == serial && p.alive.load(std::memory_order_acquire);
 }
 

@@ -78,7 +78,7 @@ std::optional<term> probe::receive_matching(match_fn match, const void* context,
 
 void probe::send(const pid& to, term message) {
     process_->messages_out.add(1);
-    node_->deliver(to, new_envelope(envelope_kind::message, std::move(message)));
+    node_->deliver(to, new_envelope(envelope_kind::message, std::move(message), process_->index, process_->current_serial()));
 }
 
 void probe::link(const pid& other) {

@@ -47,6 +47,7 @@ void finish_process(process* p, scheduler* s) {
     // (both sides take the timer lock). A zombie's timers wait till here,
     // when its code has unwound; meanwhile they fire into a closed inbox.
     p->node->timers().drop_message_timers(p);
+    if (p->traced.load(std::memory_order_relaxed)) p->node->clear_tracer(p, nullptr);
     if (!zombie) {
         p->node->unregister_process(p);
         signal_exit(p, reason);

@@ -19,6 +19,11 @@ void append_message(process* p, envelope* e) {
     p->queue_tail = &e->next;
 }
 
+// The tools read queue_first_ms for the age of the oldest waiting message.
+void publish_queue_head(process* p) {
+    p->queue_first_ms.store(p->queue_head ? p->queue_head->sent_ms : 0, std::memory_order_relaxed);
+}
+
 bool holds_open_tag(const process* p, const term& reply) {
     if (!reply.is_tuple() || reply.size() != 2) return false;
     for (const term& tag : p->reply_tags)
@@ -102,7 +107,10 @@ void drain_inbox(process* p) {
         }
         e = next;
     }
-    if (grew && p->node) p->node->watch_growth(p);
+    if (grew) {
+        publish_queue_head(p);
+        if (p->node) p->node->watch_growth(p);
+    }
 }
 
 void close_mailbox(process* p) {
@@ -124,6 +132,7 @@ void close_mailbox(process* p) {
         free_envelope(m);
     }
     p->queue_tail = &p->queue_head;
+    p->queue_first_ms.store(0, std::memory_order_relaxed);
     p->reply_tags.clear();
 }
 
@@ -133,6 +142,7 @@ bool scan_queue(process* p, receive_state& st) {
         if (!st.match || st.match(st.context, e->payload)) {
             *link = e->next;
             if (p->queue_tail == &e->next) p->queue_tail = link;
+            if (link == &p->queue_head) publish_queue_head(p);
             st.result = std::move(e->payload);
             st.matched = true;
             st.scan_link = nullptr;

@@ -11,6 +11,7 @@
 #include <new>
 
 #include "node/node_impl.hpp"
+#include "platform/fast_clock.hpp"
 
 namespace ember::detail {
 
@@ -65,6 +66,10 @@ free_lists<frame_classes>& frame_pool() {
     return pool;
 }
 
+static_assert(sizeof(envelope) == 32, "the stamp fits the padding");
+
+thread_local std::int64_t mail_clock_ns [[gnu::tls_model("initial-exec")]] = 0;
+
 process* frame_charge_target() noexcept {
     thread_state& ts = this_thread_state();
     return ts.frame_owner ? ts.frame_owner : ts.current;
@@ -72,12 +77,16 @@ process* frame_charge_target() noexcept {
 
 } // namespace
 
+std::uint32_t mail_clock() noexcept { return mail_stamp(mail_clock_ns ? mail_clock_ns : fast_now_ns()); }
+
+void set_mail_clock(std::int64_t coarse_ns) noexcept { mail_clock_ns = coarse_ns; }
+
 envelope* new_envelope(envelope_kind kind, term payload, std::uint32_t from_index, std::uint32_t from_serial) {
     auto& pool = envelope_pool();
     void* memory = pool.destroyed ? nullptr : pool.lists[0].pop();
     if (!memory) memory = std::malloc(sizeof(envelope));
     if (!memory) throw std::bad_alloc();
-    return new (memory) envelope{nullptr, std::move(payload), from_index, from_serial, kind};
+    return new (memory) envelope{nullptr, std::move(payload), from_index, from_serial, kind, mail_clock()};
 }
 
 void free_envelope(envelope* e) noexcept {

@@ -53,7 +53,23 @@ struct envelope {
     std::uint32_t from_index;
     std::uint32_t from_serial;
     envelope_kind kind;
+    /// When it was made, as a mail_clock stamp (fits the padding: the
+    /// envelope stays 32 bytes).
+    std::uint32_t sent_ms;
 };
+
+/// Stamps for envelopes: milliseconds of the coarse clock, never 0 (0 means
+/// none in the fields below), wrapping after 49 days (ages are differences).
+/// On a scheduler thread it is the time of the current run's start or last
+/// wait, which the scheduler read anyway: free, and late by at most the
+/// sender's current run. Elsewhere it reads the clock.
+std::uint32_t mail_clock() noexcept;
+/// The scheduler tells mail_clock the time it just read (0: none, read it).
+void set_mail_clock(std::int64_t coarse_ns) noexcept;
+inline std::uint32_t mail_stamp(std::int64_t coarse_ns) noexcept {
+    const auto ms = static_cast<std::uint32_t>(static_cast<std::uint64_t>(coarse_ns) / 1'000'000);
+    return ms ? ms : 1;
+}
 
 envelope* new_envelope(envelope_kind kind, term payload, std::uint32_t from_index = 0, std::uint32_t from_serial = 0);
 void free_envelope(envelope* e) noexcept;
@@ -120,6 +136,10 @@ struct process {
     // --- written by other threads ---
     std::atomic<std::uint64_t> inbox{inbox::empty};
     std::atomic<std::uint64_t> messages_in{0};
+    // The stamp of the oldest envelope in the inbox, stored by the sender
+    // who pushed onto an inbox that held none; meaningful only while the
+    // inbox word holds envelopes (so nobody ever clears it).
+    std::atomic<std::uint32_t> inbox_first_ms{0};
 
     // --- identity (the PCB keeps its index for ever; serial grows on reuse) ---
     std::uint32_t index = 0;
@@ -146,6 +166,8 @@ struct process {
     // so a kill ends it. `on_hold` (under relations_lock) says it is parked
     // for that reason, so that resume schedules it exactly once.
     std::atomic<bool> held{false};
+    // node::trace: its sends and deliveries go to the node's tracer table.
+    std::atomic<bool> traced{false};
     bool on_hold = false;
     // A kill was sent to it (mark_doomed): node::is_alive says false though
     // it has not unwound yet. Set and reset under relations_lock.
@@ -158,6 +180,13 @@ struct process {
     // --- counters: owner writes, anyone reads ---
     std::atomic<process_status> status{process_status::runnable};
     owner_counter reductions, messages_out, messages_taken, memory, run_time_ns;
+    // Scheduling latency: runs, and the time spent runnable before them.
+    // `runnable_since_ns` is stored by whoever makes it runnable.
+    owner_counter runs, runnable_wait_ns;
+    std::atomic<std::int64_t> runnable_since_ns{0};
+    // The stamp of the private queue's head, 0 when it is empty: with
+    // inbox_first_ms, the age of the oldest waiting message.
+    std::atomic<std::uint32_t> queue_first_ms{0};
     // When the current run began (fast clock), 0 between runs: run_time_ns
     // grows only when a run ends, and a runaway's never does, yet `top`
     // must show it climbing.

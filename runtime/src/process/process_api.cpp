@@ -32,6 +32,8 @@ void send(const pid& to, term message) {
     p.budget -= 1;
     p.reductions.add(1);
     p.messages_out.add(1);
+    if (p.traced.load(std::memory_order_relaxed)) [[unlikely]]
+        p.node->trace_message(p.id(), to, message, &p);
     detail::post(*p.node, to, std::move(message));
 }
 

@@ -54,6 +54,9 @@ void leave_thread(process& p) {
     p.run_time_ns.add(static_cast<std::uint64_t>(now - ts.run_started_ns));
     p.running_since_ns.store(0, std::memory_order_relaxed);
     ts.run_started_ns = now;
+    ts.left_reductions = p.reductions.get();
+    ts.left_sent = p.messages_out.get();
+    set_mail_clock(now);
 }
 
 } // namespace

@@ -37,10 +37,13 @@ thread_role::~thread_role() {
 }
 
 void post(node_impl& n, const pid& to, term message) {
-    outbox& o = this_thread_state().out;
+    thread_state& ts = this_thread_state();
+    outbox& o = ts.out;
     if (o.newest && (o.index != to.id || o.serial != to.serial || o.node != &n)) flush_outbox();
     if (!is_local(to)) return; // no distribution yet: dropped
-    envelope* e = new_envelope(envelope_kind::message, std::move(message));
+    // The sender rides along for a trace of the receiver (node::trace).
+    envelope* e = ts.current ? new_envelope(envelope_kind::message, std::move(message), ts.current->index, ts.current->current_serial())
+                             : new_envelope(envelope_kind::message, std::move(message));
     e->next = o.newest;
     if (!o.newest) {
         o.oldest = e;

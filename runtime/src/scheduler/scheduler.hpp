@@ -82,7 +82,14 @@ private:
     process* last_run_ = nullptr;
     std::atomic<std::uint32_t> wake_word_{0};
 
-    owner_counter busy_ns_, idle_ns_, processes_run_, context_switches_, steals_, parks_;
+    // What the processes it ran did in those runs (their reductions and
+    // sends), for node-wide rates that survive the processes.
+    void count_run(std::uint64_t reductions, std::uint64_t sent) noexcept {
+        reductions_.add(reductions);
+        messages_.add(sent);
+    }
+
+    owner_counter busy_ns_, idle_ns_, processes_run_, context_switches_, steals_, parks_, reductions_, messages_;
     std::int64_t busy_since_ = 0;
 };
 

@@ -174,6 +174,20 @@ struct mailbox_peek {
     std::vector<term> first;    ///< the oldest of them, at most the number asked for, oldest first
 };
 
+/// Sees the messages one traced process sends and is sent (node::trace).
+class message_tracer {
+public:
+    virtual ~message_tracer() = default;
+    /// `from` sent `message` to `to`; one of the two is the traced process
+    /// (a message from outside any process comes from <0.0.0>). Called on
+    /// the sender's thread as it sends: it must be quick, must not block and
+    /// must not call into the node.
+    virtual void on_message(const pid& from, const pid& to, const term& message) noexcept = 0;
+    /// The trace ended: the process exited, or untrace or another trace
+    /// replaced it. A send already in flight may still call on_message.
+    virtual void on_end() noexcept {}
+};
+
 namespace detail {
 using visit_fn = visit_next (*)(void* context, const process_stats& p);
 template <class Visit>
@@ -275,6 +289,14 @@ public:
     /// answers (its signals are still taken in).
     EMBER_RUNTIME_EXPORT expected<mailbox_peek, call_error> peek_mailbox(const pid& p, std::size_t max_messages,
                                                                          std::chrono::milliseconds timeout = std::chrono::milliseconds(1000));
+
+    /// Traces the messages `p` sends and is sent into `tracer` until `p`
+    /// exits or untrace (a later trace of `p` replaces this one). Untraced
+    /// processes pay one relaxed load per send for this. False when `p` is
+    /// not alive. Any thread.
+    EMBER_RUNTIME_EXPORT bool trace(const pid& p, std::shared_ptr<message_tracer> tracer);
+    /// Ends `p`'s trace if `tracer` (or any, when null) is the one tracing it.
+    EMBER_RUNTIME_EXPORT void untrace(const pid& p, const message_tracer* tracer = nullptr);
 
     /// Stops the schedulers (idempotent). Processes stay until destruction.
     EMBER_RUNTIME_EXPORT void stop();

@@ -40,6 +40,18 @@ struct process_stats {
     std::uint64_t started_us = 0;            ///< microseconds since the node started
     std::uint64_t run_time_us = 0;           ///< time spent running
     bool trap_exit = false;
+    /// It answers sys requests (a gen_server, a supervisor): the tools may
+    /// ask it for its state; another process would only find the request
+    /// in its mailbox.
+    bool behaviour = false;
+    /// How long the oldest message (or signal) waiting for it has waited:
+    /// 0 when none waits. Stamped from the coarse clock by the sender (see
+    /// docs/runtime.md), so it may read high by up to the sender's run.
+    std::uint64_t oldest_message_age_ms = 0;
+    /// Times it was run, and the time it spent runnable before those runs
+    /// (scheduling latency = runnable_wait_us / runs).
+    std::uint64_t runs = 0;
+    std::uint64_t runnable_wait_us = 0;
 };
 
 /// process_stats plus what needs the process's relation lock to read.
@@ -61,6 +73,12 @@ struct scheduler_stats {
     std::uint64_t context_switches = 0;      ///< times the running process changed
     std::uint64_t steals = 0;                ///< processes taken from other schedulers
     std::uint64_t parks = 0;                 ///< times the thread went to sleep for lack of work
+    /// Reductions and messages sent by the processes it ran, counted when
+    /// each run ends. A runaway's thread, which leaves the scheduler's slot
+    /// to a fresh one, takes its counts along: tools should treat a drop as
+    /// a restart of the count.
+    std::uint64_t reductions = 0;
+    std::uint64_t messages_sent = 0;
 };
 
 enum class event_kind : std::uint8_t {
