@@ -25,7 +25,7 @@ constexpr std::string_view fixed_atoms[] = {
     "in", "out", "worker", "supervisor", "permanent", "transient", "temporary",
     "one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one", "low", "normal", "high", "max",
     "noproc", "timeout", "exited", "refused", "calling_self", "busy", "overloaded", "too_many_requests",
-    "max_messages", "max_rate",
+    "max_messages", "max_rate", "minute",
 };
 
 bool intern(std::string_view name) noexcept {

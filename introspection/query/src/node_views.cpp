@@ -12,20 +12,24 @@ constexpr std::size_t max_events_kept = 1024;
 /// Supervision trees deeper than this are cut (a tree is data from the
 /// node: bounded like any other answer).
 constexpr int max_tree_depth = 32;
+/// And the supervisors of all trees in one answer.
+constexpr std::size_t max_tree_supervisors = 10'000;
 
 bool same_event(const protocol::event_row& a, const runtime_event& b) {
     return a.at_ms == b.at_ms && a.pid == b.id && a.value == b.value && a.limit == b.limit && a.kind.name() == event_kind_name(b.kind);
 }
 
-std::optional<protocol::tree_node> tree_of(node& n, const pid& supervisor, std::size_t print_limit, int depth) {
+std::optional<protocol::tree_node> tree_of(node& n, const pid& supervisor, std::size_t print_limit, int depth, std::size_t& budget) {
+    if (budget == 0) return std::nullopt;
     auto stats = n.supervisor_info(supervisor);
     if (!stats) return std::nullopt;
+    --budget;
     protocol::tree_node out;
     out.supervisor = supervisor_row_of(*stats, print_limit);
     if (depth >= max_tree_depth) return out;
     for (const child_stats& c : stats->children)
         if (c.process && c.type == atom("supervisor"))
-            if (auto sub = tree_of(n, *c.process, print_limit, depth + 1)) out.subtrees.push_back(std::move(*sub));
+            if (auto sub = tree_of(n, *c.process, print_limit, depth + 1, budget)) out.subtrees.push_back(std::move(*sub));
     return out;
 }
 
@@ -133,12 +137,13 @@ protocol::system_info engine::system() {
 
 std::vector<protocol::application_row> engine::applications() {
     std::vector<protocol::application_row> out;
+    std::size_t budget = max_tree_supervisors;
     for (const application_stats& a : state_->target.applications()) {
         protocol::application_row row;
         row.name = a.name;
         row.running = a.running;
         if (!a.running) row.exit_reason = print_bounded(a.exit_reason, state_->options.print_limit);
-        if (a.running) row.tree = tree_of(state_->target, a.supervisor, state_->options.print_limit, 0);
+        if (a.running) row.tree = tree_of(state_->target, a.supervisor, state_->options.print_limit, 0, budget);
         out.push_back(std::move(row));
     }
     return out;

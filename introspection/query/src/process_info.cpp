@@ -32,6 +32,18 @@ std::optional<pid> parse_pid_text(std::string_view text) {
 
 } // namespace
 
+// Lists in one answer hold at most this many: a process with a million
+// links, or a simple_one_for_one supervisor with a million children, must
+// not make a reply of a hundred megabytes.
+constexpr std::size_t max_list = 1000;
+
+template <class T>
+bool cut_to(std::vector<T>& v) {
+    if (v.size() <= max_list) return false;
+    v.resize(max_list);
+    return true;
+}
+
 protocol::supervisor_row supervisor_row_of(const supervisor_stats& s, std::size_t print_limit) {
     protocol::supervisor_row row;
     row.pid = s.id;
@@ -39,7 +51,11 @@ protocol::supervisor_row supervisor_row_of(const supervisor_stats& s, std::size_
     row.intensity = s.intensity;
     row.period_ms = s.period_ms;
     row.restarts_total = s.restarts_total;
-    for (const child_stats& c : s.children) row.children.push_back({c.id, c.process, c.type, c.restart});
+    row.children_count = s.children.size();
+    for (std::size_t i = 0; i < s.children.size() && i < max_list; ++i) {
+        const child_stats& c = s.children[i];
+        row.children.push_back({c.id, c.process, c.type, c.restart});
+    }
     for (const restart_record& r : s.restarts) row.restarts.push_back({r.at_ms, r.child, r.old_process, print_bounded(r.reason, print_limit)});
     return row;
 }
@@ -84,9 +100,12 @@ expected<protocol::process_info_reply, protocol::error_reason> engine::process_i
     out.messages_out = st.messages_out;
     out.runs = st.runs;
     out.runnable_wait_us = st.runnable_wait_us;
-    out.links = details->links;
-    out.monitors = details->monitors;
-    out.monitored_by = details->monitored_by;
+    out.links = std::move(details->links);
+    out.monitors = std::move(details->monitors);
+    out.monitored_by = std::move(details->monitored_by);
+    bool cut = cut_to(out.links);
+    cut = cut_to(out.monitors) || cut;
+    cut = cut_to(out.monitored_by) || cut;
 
     // The mailbox: at most mailbox_preview messages, each printed within the
     // print limit; a process that does not take in its mailbox in time (a
@@ -113,7 +132,11 @@ expected<protocol::process_info_reply, protocol::error_reason> engine::process_i
         errors += "state: not a behaviour";
     }
     out.state_error = std::move(errors);
-    if (auto sup = s.target.supervisor_info(p)) out.supervisor = supervisor_row_of(*sup, s.options.print_limit);
+    if (auto sup = s.target.supervisor_info(p)) {
+        out.supervisor = supervisor_row_of(*sup, s.options.print_limit);
+        cut = cut || out.supervisor->children_count > out.supervisor->children.size();
+    }
+    out.cut = atom(cut ? "size_budget" : "complete");
     return out;
 }
 

@@ -86,7 +86,8 @@ struct supervisor_row {
     std::uint64_t intensity = 0;
     std::uint64_t period_ms = 0;
     std::uint64_t restarts_total = 0;
-    std::vector<child_row> children; ///< in start order
+    std::uint64_t children_count = 0;  ///< all of them; `children` holds at most a page
+    std::vector<child_row> children; ///< in start order, at most 1000
     std::vector<restart_row> restarts; ///< newest last
     friend bool operator==(const supervisor_row&, const supervisor_row&) = default;
 };
@@ -101,9 +102,9 @@ struct process_info_reply {
     std::uint64_t messages_out = 0;
     std::uint64_t runs = 0;                    ///< times it was scheduled
     std::uint64_t runnable_wait_us = 0;        ///< total time runnable before running
-    std::vector<ember::pid> links;
-    std::vector<ember::pid> monitors;
-    std::vector<ember::pid> monitored_by;
+    std::vector<ember::pid> links;             ///< at most 1000 (see cut)
+    std::vector<ember::pid> monitors;          ///< at most 1000
+    std::vector<ember::pid> monitored_by;      ///< at most 1000
     /// The first messages of its mailbox, printed and cut to the engine's
     /// print limit; fewer than message_queue_len when the queue is longer.
     std::vector<std::string> messages;
@@ -112,6 +113,9 @@ struct process_info_reply {
     std::optional<std::string> state;
     std::string state_error;                   ///< "" when state was read
     std::optional<supervisor_row> supervisor;  ///< when it is a supervisor
+    /// complete, or size_budget when a list (links, monitors, children)
+    /// held more than 1000 and was cut.
+    atom cut = atoms::undefined;
     friend bool operator==(const process_info_reply&, const process_info_reply&) = default;
 };
 
@@ -271,7 +275,8 @@ struct term_traits<protocol::supervisor_row> : map_record<protocol::supervisor_r
     using T = protocol::supervisor_row;
     static constexpr auto fields = std::tuple{field("pid", &T::pid),           field("strategy", &T::strategy),
                                               field("intensity", &T::intensity), field("period_ms", &T::period_ms),
-                                              field("restarts_total", &T::restarts_total), field("children", &T::children),
+                                              field("restarts_total", &T::restarts_total),
+                                              field("children_count", &T::children_count), field("children", &T::children),
                                               field("restarts", &T::restarts)};
 };
 template <>
@@ -282,7 +287,7 @@ struct term_traits<protocol::process_info_reply> : map_record<protocol::process_
         field("messages_in", &T::messages_in), field("messages_out", &T::messages_out), field("runs", &T::runs),
         field("runnable_wait_us", &T::runnable_wait_us), field("links", &T::links), field("monitors", &T::monitors),
         field("monitored_by", &T::monitored_by), field("messages", &T::messages), field("state", &T::state),
-        field("state_error", &T::state_error), field("supervisor", &T::supervisor)};
+        field("state_error", &T::state_error), field("supervisor", &T::supervisor), field("cut", &T::cut)};
 };
 template <>
 struct term_traits<protocol::scheduler_row> : map_record<protocol::scheduler_row> {
