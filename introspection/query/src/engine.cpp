@@ -61,14 +61,28 @@ const engine_options& engine::options() const noexcept { return state_->options;
 
 void engine::sample() { state_->sample(); }
 
+// One scan of the process table a sample, whatever the node's size: it
+// sums memory, looks for warnings and, while someone sorts by a rate,
+// updates the per-process windows.
 void engine::state::sample() {
     const std::uint64_t now = now_ms();
     const std::uint64_t new_events = sync_events();
     const std::vector<scheduler_stats> schedulers = target.schedulers();
-    const system_stats system = target.system();
-    sample_windows(now);
+    system_stats system = target.system_counts();
+    std::size_t memory = 0;
+    warning_scan warnings_seen(*this, now);
+    std::unique_lock windows_lock(windows_mutex);
+    window_pass windows_seen(*this, now);
+    target.visit_processes([&](const process_stats& p) {
+        memory += p.memory_bytes;
+        warnings_seen.look_at(p);
+        windows_seen.look_at(p);
+    });
+    windows_seen.finish();
+    windows_lock.unlock();
+    system.process_memory_bytes = memory;
     sample_history(now, schedulers, system, new_events);
-    sample_warnings(now);
+    warnings_seen.finish();
 }
 
 } // namespace ember::query

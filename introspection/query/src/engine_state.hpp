@@ -133,11 +133,46 @@ struct engine::state {
     std::uint64_t sync_events();
     /// One pass of the sampler (engine::sample).
     void sample();
-    void sample_windows(std::uint64_t now);
     void sample_history(std::uint64_t now, const std::vector<scheduler_stats>& schedulers, const system_stats& system,
                         std::uint64_t new_events);
-    void sample_warnings(std::uint64_t now);
     void record(const std::string& name, double value, std::uint64_t now);
+};
+
+/// The sampler's per-process work for the rate windows (processes.cpp):
+/// made with windows_mutex held, shown every process, then finished.
+class window_pass {
+public:
+    window_pass(engine::state& s, std::uint64_t now);
+    void look_at(const process_stats& p);
+    void finish();
+
+private:
+    engine::state& s_;
+    const std::uint64_t now_;
+    bool active_ = false;
+    std::uint64_t length_ = 0;
+    double seconds_ = 0;
+};
+
+/// The sampler's per-process work for the warnings (warnings.cpp).
+class warning_scan {
+public:
+    warning_scan(engine::state& s, std::uint64_t now);
+    void look_at(const process_stats& p);
+    /// Adds the node-wide warnings (long_schedule, restart_limit_near) and
+    /// publishes the lot.
+    void finish();
+
+private:
+    protocol::warning_row warning(const char* kind, const pid& p, std::uint64_t since_engine_ms, std::uint64_t value,
+                                  std::uint64_t limit, std::string message) const;
+    engine::state& s_;
+    const std::uint64_t now_;
+    const std::uint64_t growth_for_;
+    const std::uint64_t old_after_;
+    std::uint64_t uptime_now_ = 0;
+    std::unordered_map<std::uint64_t, suspect> before_, next_;
+    std::vector<protocol::warning_row> found_;
 };
 
 /// The error_reason for a runtime call_error.

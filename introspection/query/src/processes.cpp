@@ -170,42 +170,49 @@ protocol::processes_page engine::processes(const protocol::processes_options& o)
     return page;
 }
 
-void engine::state::sample_windows(std::uint64_t now) {
-    std::unique_lock lock(windows_mutex);
-    if (rates_wanted_until_ms.load(std::memory_order_relaxed) < now) {
+window_pass::window_pass(engine::state& s, std::uint64_t now) : s_(s), now_(now) {
+    if (s.rates_wanted_until_ms.load(std::memory_order_relaxed) < now) {
         // Nobody sorts by a rate: give the memory back.
-        std::vector<process_window>().swap(windows);
-        window_ms = windows_at_ms = 0;
+        std::vector<process_window>().swap(s.windows);
+        s.window_ms = s.windows_at_ms = 0;
         return;
     }
-    const std::uint64_t length = windows_at_ms ? now - windows_at_ms : 0;
+    length_ = s.windows_at_ms ? now - s.windows_at_ms : 0;
     // Samples closer than this (sample() called by hand) would give rates
     // of noise: the last window stands.
-    if (windows_at_ms && length < min_window_ms) return;
-    const double seconds = static_cast<double>(length) / 1000.0;
-    target.visit_processes([&](const process_stats& p) {
-        if (p.id.id >= windows.size()) windows.resize(std::max<std::size_t>(p.id.id + 1, windows.size() * 2));
-        process_window& w = windows[p.id.id];
-        const auto runs = static_cast<std::uint32_t>(p.runs), reductions = static_cast<std::uint32_t>(p.reductions),
-                   messages = static_cast<std::uint32_t>(p.messages_in), wait = static_cast<std::uint32_t>(p.runnable_wait_us);
-        if (w.serial == p.id.serial && seconds > 0) {
-            w.reduction_rate = static_cast<float>(static_cast<std::uint32_t>(reductions - w.reductions) / seconds);
-            w.message_rate = static_cast<float>(static_cast<std::uint32_t>(messages - w.messages_in) / seconds);
-            const std::uint32_t new_runs = runs - w.runs;
-            w.latency_us = new_runs ? static_cast<float>(static_cast<std::uint32_t>(wait - w.wait_us)) / static_cast<float>(new_runs) : 0.0f;
-        } else {
-            // New in this slot: its first window starts now (lifetime rates until then).
-            w = process_window{};
-            w.serial = p.id.serial;
-            w.reduction_rate = no_window_yet;
-        }
-        w.runs = runs;
-        w.reductions = reductions;
-        w.messages_in = messages;
-        w.wait_us = wait;
-    });
-    window_ms = length;
-    windows_at_ms = now;
+    active_ = !s.windows_at_ms || length_ >= min_window_ms;
+    seconds_ = static_cast<double>(length_) / 1000.0;
+}
+
+void window_pass::look_at(const process_stats& p) {
+    if (!active_) return;
+    auto& windows = s_.windows;
+    if (p.id.id >= windows.size()) windows.resize(std::max<std::size_t>(p.id.id + 1, windows.size() * 2));
+    process_window& w = windows[p.id.id];
+    const auto runs = static_cast<std::uint32_t>(p.runs), reductions = static_cast<std::uint32_t>(p.reductions),
+               messages = static_cast<std::uint32_t>(p.messages_in), wait = static_cast<std::uint32_t>(p.runnable_wait_us);
+    if (w.serial == p.id.serial && seconds_ > 0) {
+        // Differences of the low 32 bits: right across a wrap.
+        w.reduction_rate = static_cast<float>(static_cast<std::uint32_t>(reductions - w.reductions) / seconds_);
+        w.message_rate = static_cast<float>(static_cast<std::uint32_t>(messages - w.messages_in) / seconds_);
+        const std::uint32_t new_runs = runs - w.runs;
+        w.latency_us = new_runs ? static_cast<float>(static_cast<std::uint32_t>(wait - w.wait_us)) / static_cast<float>(new_runs) : 0.0f;
+    } else {
+        // New in this slot: its first window starts now (lifetime rates until then).
+        w = process_window{};
+        w.serial = p.id.serial;
+        w.reduction_rate = no_window_yet;
+    }
+    w.runs = runs;
+    w.reductions = reductions;
+    w.messages_in = messages;
+    w.wait_us = wait;
+}
+
+void window_pass::finish() {
+    if (!active_) return;
+    s_.window_ms = length_;
+    s_.windows_at_ms = now_;
 }
 
 } // namespace ember::query

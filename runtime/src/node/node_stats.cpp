@@ -112,6 +112,12 @@ bool read_stats(const process& p, process_stats& out) {
 std::size_t node::process_count() const { return impl_->table().live(); }
 
 system_stats node::system() const {
+    system_stats s = system_counts();
+    for_each_process([&](const process_stats& p) { s.process_memory_bytes += p.memory_bytes; });
+    return s;
+}
+
+system_stats node::system_counts() const {
     system_stats s;
     s.process_count = impl_->table().live();
     s.process_limit = impl_->table().limit();
@@ -125,7 +131,6 @@ system_stats node::system() const {
         s.dirty_queued = pool->queued();
         s.dirty_completed = pool->completed();
     }
-    for_each_process([&](const process_stats& p) { s.process_memory_bytes += p.memory_bytes; });
     return s;
 }
 

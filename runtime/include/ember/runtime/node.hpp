@@ -247,6 +247,9 @@ public:
     /// lists only scheduled processes. O(1); system() scans for memory.
     EMBER_RUNTIME_EXPORT std::size_t process_count() const;
     EMBER_RUNTIME_EXPORT system_stats system() const;
+    /// system() without the scan: process_memory_bytes is 0. O(1), for a
+    /// tool that scans the processes anyway (the query engine's sampler).
+    EMBER_RUNTIME_EXPORT system_stats system_counts() const;
     EMBER_RUNTIME_EXPORT std::vector<scheduler_stats> schedulers() const;
     /// Calls `visit` for every live process. Runs on the caller's thread
     /// while the node keeps running.
