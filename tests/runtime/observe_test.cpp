@@ -69,42 +69,49 @@ TEST_P(observe, empty_mailbox_has_no_age) {
     me.send(p, atoms::shutdown);
 }
 
-TEST_P(observe, runs_are_counted_with_their_waits) {
+TEST_P(observe, latency_is_sampled_every_16th_run) {
     pid p = n.spawn(echo, me.self());
-    for (int i = 0; i < 5; ++i) {
-        me.send(p, term::integer(i));
-        EXPECT_EQ(next(), term::integer(i));
-    }
-    // A process that gets its next message while it is still on its thread
-    // takes it without a new run, so runs counts turns on a scheduler:
-    // at least the first.
-    auto s = stats_of(n, p);
-    ASSERT_TRUE(s);
-    EXPECT_GE(s->runs, 1u);
-    EXPECT_LE(s->runs, 6u);
-    EXPECT_LE(s->runnable_wait_us, 60'000'000u);
+    std::vector<pid> others;
+    for (int i = 0; i < 40; ++i) others.push_back(n.spawn(echo, me.self()));
+    // Each message wakes its process: at least 40 runs, so the schedulers
+    // sampled at least one of them (one in 16 runs of each scheduler).
+    for (const pid& o : others) me.send(o, atom("hi"));
+    for (std::size_t i = 0; i < others.size(); ++i) EXPECT_EQ(next(), term(atom("hi")));
+    std::uint64_t samples = 0, wait = 0;
+    n.for_each_process([&](const process_stats& s) {
+        samples += s.latency_samples;
+        wait += s.runnable_wait_us;
+    });
+    EXPECT_GE(samples, 1u);
+    EXPECT_LE(samples, 81u / 16 + 2 * 4) << "one in 16 runs of each scheduler, not every run";
+    EXPECT_LE(wait, samples * 60'000'000u);
     me.send(p, atoms::shutdown);
+    for (const pid& o : others) me.send(o, atoms::shutdown);
 }
 
-TEST_P(observe, schedulers_count_what_their_processes_did) {
+process_task sender_then_exit(pid report, int n) {
+    for (int i = 0; i < n; ++i) send(report, term::integer(i));
+    co_return;
+}
+
+TEST_P(observe, schedulers_keep_the_counts_of_ended_processes) {
     auto total = [&] {
         std::uint64_t reductions = 0, sent = 0;
         for (const scheduler_stats& s : n.schedulers()) {
-            reductions += s.reductions;
-            sent += s.messages_sent;
+            reductions += s.exited_reductions;
+            sent += s.exited_messages_sent;
         }
         return std::pair{reductions, sent};
     };
     const auto before = total();
-    pid p = n.spawn(echo, me.self());
-    for (int i = 0; i < 10; ++i) me.send(p, term::integer(i));
+    pid p = n.spawn(sender_then_exit, me.self(), 10);
+    reference m = me.monitor(p);
+    (void)m;
     for (int i = 0; i < 10; ++i) EXPECT_EQ(next(), term::integer(i));
-    // Counted when each run ends: the echo's last run ends when it waits.
-    EXPECT_TRUE(eventually([&] {
-        const auto after = total();
-        return after.second - before.second >= 10 && after.first - before.first >= 20;
-    })) << "sent " << total().second - before.second << ", reductions " << total().first - before.first;
-    me.send(p, atoms::shutdown);
+    next_down_reason();
+    const auto after = total();
+    EXPECT_EQ(after.second - before.second, 10u);
+    EXPECT_GE(after.first - before.first, 10u);
 }
 
 class recorder final : public message_tracer {

@@ -26,6 +26,7 @@ constexpr std::string_view fixed_atoms[] = {
     "one_for_one", "one_for_all", "rest_for_one", "simple_one_for_one", "low", "normal", "high", "max",
     "noproc", "timeout", "exited", "refused", "calling_self", "busy", "overloaded", "too_many_requests",
     "max_messages", "max_rate", "minute",
+    "all", "ended", "too_many_connections", "internal_error",                 // the agent's pushes and errors
 };
 
 bool intern(std::string_view name) noexcept {

@@ -70,18 +70,25 @@ void engine::state::sample() {
     const std::vector<scheduler_stats> schedulers = target.schedulers();
     system_stats system = target.system_counts();
     std::size_t memory = 0;
+    node_totals totals;
+    for (const scheduler_stats& s : schedulers) {
+        totals.reductions += s.exited_reductions;
+        totals.messages += s.exited_messages_sent;
+    }
     warning_scan warnings_seen(*this, now);
     std::unique_lock windows_lock(windows_mutex);
     window_pass windows_seen(*this, now);
     target.visit_processes([&](const process_stats& p) {
         memory += p.memory_bytes;
+        totals.reductions += p.reductions;
+        totals.messages += p.messages_out;
         warnings_seen.look_at(p);
         windows_seen.look_at(p);
     });
     windows_seen.finish();
     windows_lock.unlock();
     system.process_memory_bytes = memory;
-    sample_history(now, schedulers, system, new_events);
+    sample_history(now, schedulers, system, totals, new_events);
     warnings_seen.finish();
 }
 

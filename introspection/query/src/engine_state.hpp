@@ -24,6 +24,13 @@ namespace ember::query {
 /// Milliseconds of a monotonic clock (the engine's own time base).
 std::uint64_t now_ms() noexcept;
 
+/// Reductions and messages sent since the node started: the ended
+/// processes' (counted by their schedulers) plus the live ones' (a scan).
+struct node_totals {
+    std::uint64_t reductions = 0;
+    std::uint64_t messages = 0;
+};
+
 /// A fixed ring of samples, oldest overwritten first.
 class ring {
 public:
@@ -95,9 +102,10 @@ struct engine::state {
     std::uint64_t samples = 0;
     std::uint64_t last_sample_ms = 0;
     std::int64_t uptime_offset_ms = 0; // node uptime = engine time + this
-    // Node totals at the last sample, for rates; per-slot counts that went
-    // down (a runaway's slot changed hands) restart the count.
+    // Node totals at the last sample, for rates, and per-scheduler busy and
+    // idle times for utilization.
     std::vector<scheduler_stats> last_schedulers;
+    node_totals last_totals;
     std::uint64_t reductions_total = 0;
     std::uint64_t messages_total = 0;
     double reduction_rate = 0;
@@ -134,7 +142,7 @@ struct engine::state {
     /// One pass of the sampler (engine::sample).
     void sample();
     void sample_history(std::uint64_t now, const std::vector<scheduler_stats>& schedulers, const system_stats& system,
-                        std::uint64_t new_events);
+                        const node_totals& totals, std::uint64_t new_events);
     void record(const std::string& name, double value, std::uint64_t now);
 };
 

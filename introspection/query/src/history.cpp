@@ -24,9 +24,7 @@ double utilization(const scheduler_stats& now, const scheduler_stats* before) {
     return busy + idle == 0 ? 0.0 : static_cast<double>(busy) / static_cast<double>(busy + idle);
 }
 
-// A counter's growth since the last sample; a counter that went down
-// restarted (its slot changed hands), so all of it is new.
-std::uint64_t growth(std::uint64_t now, std::uint64_t before) { return now >= before ? now - before : now; }
+std::uint64_t growth(std::uint64_t now, std::uint64_t before) { return now >= before ? now - before : 0; }
 
 } // namespace
 
@@ -44,19 +42,19 @@ void engine::state::record(const std::string& name, double value, std::uint64_t 
 }
 
 void engine::state::sample_history(std::uint64_t now, const std::vector<scheduler_stats>& schedulers, const system_stats& system,
-                                   std::uint64_t new_events) {
+                                   const node_totals& totals, std::uint64_t new_events) {
     std::lock_guard lock(mutex);
     const double seconds = last_sample_ms && now > last_sample_ms ? static_cast<double>(now - last_sample_ms) / 1000.0 : 0.0;
-    std::uint64_t reductions = 0, messages = 0;
     utilization.assign(schedulers.size(), 0.0);
-    for (std::size_t i = 0; i < schedulers.size(); ++i) {
-        const scheduler_stats* before = i < last_schedulers.size() ? &last_schedulers[i] : nullptr;
-        utilization[i] = ember::query::utilization(schedulers[i], before);
-        reductions += before ? growth(schedulers[i].reductions, before->reductions) : schedulers[i].reductions;
-        messages += before ? growth(schedulers[i].messages_sent, before->messages_sent) : schedulers[i].messages_sent;
-    }
-    reductions_total += reductions;
-    messages_total += messages;
+    for (std::size_t i = 0; i < schedulers.size(); ++i)
+        utilization[i] = ember::query::utilization(schedulers[i], i < last_schedulers.size() ? &last_schedulers[i] : nullptr);
+    // The totals fall when a runaway's thread takes its scheduler's counts
+    // along (stats.hpp): such a sample counts no growth.
+    const std::uint64_t reductions = samples ? growth(totals.reductions, last_totals.reductions) : 0;
+    const std::uint64_t messages = samples ? growth(totals.messages, last_totals.messages) : 0;
+    last_totals = totals;
+    reductions_total = totals.reductions;
+    messages_total = totals.messages;
     reduction_rate = seconds > 0 ? static_cast<double>(reductions) / seconds : 0.0;
     message_rate = seconds > 0 ? static_cast<double>(messages) / seconds : 0.0;
     last_schedulers = schedulers;

@@ -93,8 +93,6 @@ std::vector<protocol::scheduler_row> engine::schedulers() {
         row.context_switches = s.context_switches;
         row.steals = s.steals;
         row.parks = s.parks;
-        row.reductions = s.reductions;
-        row.messages = s.messages_sent;
         out.push_back(row);
     }
     return out;

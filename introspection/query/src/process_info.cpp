@@ -92,13 +92,14 @@ expected<protocol::process_info_reply, protocol::error_reason> engine::process_i
     protocol::process_info_reply out;
     const double age_s = std::max(1e-3, static_cast<double>(uptime - std::min(uptime, st.started_us / 1000)) / 1000.0);
     out.process = row_of(st, static_cast<double>(st.reductions) / age_s, static_cast<double>(st.messages_in) / age_s,
-                         st.runs ? static_cast<double>(st.runnable_wait_us) / static_cast<double>(st.runs) : 0.0, uptime);
+                         st.latency_samples ? static_cast<double>(st.runnable_wait_us) / static_cast<double>(st.latency_samples) : 0.0,
+                         uptime);
     out.parent = st.parent;
     out.priority = atom(st.prio == priority::low ? "low" : st.prio == priority::high ? "high" : "normal");
     out.trap_exit = st.trap_exit;
     out.messages_in = st.messages_in;
     out.messages_out = st.messages_out;
-    out.runs = st.runs;
+    out.latency_samples = st.latency_samples;
     out.runnable_wait_us = st.runnable_wait_us;
     out.links = std::move(details->links);
     out.monitors = std::move(details->monitors);

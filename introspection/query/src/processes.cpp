@@ -56,7 +56,7 @@ rates lifetime_rates(const process_stats& p, std::uint64_t uptime_ms) {
     const double age_s = std::max(1e-3, static_cast<double>(uptime_ms - std::min(uptime_ms, p.started_us / 1000)) / 1000.0);
     r.reductions = static_cast<double>(p.reductions) / age_s;
     r.messages = static_cast<double>(p.messages_in) / age_s;
-    r.latency_us = p.runs ? static_cast<double>(p.runnable_wait_us) / static_cast<double>(p.runs) : 0.0;
+    r.latency_us = p.latency_samples ? static_cast<double>(p.runnable_wait_us) / static_cast<double>(p.latency_samples) : 0.0;
     return r;
 }
 
@@ -189,7 +189,7 @@ void window_pass::look_at(const process_stats& p) {
     auto& windows = s_.windows;
     if (p.id.id >= windows.size()) windows.resize(std::max<std::size_t>(p.id.id + 1, windows.size() * 2));
     process_window& w = windows[p.id.id];
-    const auto runs = static_cast<std::uint32_t>(p.runs), reductions = static_cast<std::uint32_t>(p.reductions),
+    const auto runs = static_cast<std::uint32_t>(p.latency_samples), reductions = static_cast<std::uint32_t>(p.reductions),
                messages = static_cast<std::uint32_t>(p.messages_in), wait = static_cast<std::uint32_t>(p.runnable_wait_us);
     if (w.serial == p.id.serial && seconds_ > 0) {
         // Differences of the low 32 bits: right across a wrap.

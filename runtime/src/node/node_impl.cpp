@@ -223,7 +223,7 @@ void node_impl::schedule(process* p) {
     p->status.store(process_status::runnable, std::memory_order_relaxed);
     thread_state& ts = this_thread_state();
     // A process waking another holds a fresh coarse time already.
-    p->runnable_since_ns.store(ts.current ? ts.run_started_ns : fast_now_ns(), std::memory_order_relaxed);
+    p->since_ns.store(ts.current ? ts.run_started_ns : fast_now_ns(), std::memory_order_relaxed);
     if (p->prio.load(std::memory_order_relaxed) == priority::normal && ts.sched && ts.node == this) {
         // On one of our schedulers: run it next on this thread, where the
         // data it was sent is still in cache.
@@ -323,17 +323,21 @@ bool node_impl::deliver(std::uint32_t index, std::uint32_t serial, envelope* e) 
     return deliver_chain(index, serial, e, e, e->kind == envelope_kind::message ? 1 : 0);
 }
 
+void node_impl::trace_chain(process* p, std::uint32_t index, std::uint32_t serial, envelope* newest, envelope* oldest, std::uint32_t messages) {
+    if (!messages || p->current_serial() != serial) return;
+    const pid to = local_pid(index, serial);
+    for (envelope* e = newest;; e = e->next) {
+        if (e->kind == envelope_kind::message) trace_message(local_pid(e->from_index, e->from_serial), to, e->payload, p);
+        if (e == oldest) break;
+    }
+}
+
 bool node_impl::deliver_chain(std::uint32_t index, std::uint32_t serial, envelope* newest, envelope* oldest, std::uint32_t messages) {
     process* p = table_.at(index);
     const std::uint64_t tag = inbox::tag_of(serial);
     const std::uint32_t oldest_ms = oldest->sent_ms; // the owner may free it once pushed
-    if (p && messages && p->traced.load(std::memory_order_relaxed) && p->current_serial() == serial) [[unlikely]] {
-        const pid to = local_pid(index, serial);
-        for (envelope* e = newest;; e = e->next) {
-            if (e->kind == envelope_kind::message) trace_message(local_pid(e->from_index, e->from_serial), to, e->payload, p);
-            if (e == oldest) break;
-        }
-    }
+    if (p && p->traced.load(std::memory_order_relaxed)) [[unlikely]]
+        trace_chain(p, index, serial, newest, oldest, messages);
     std::uint64_t word = p ? p->inbox.load(std::memory_order_acquire) : 0;
     for (;;) {
         // A different tag: the block belongs to a later process now.

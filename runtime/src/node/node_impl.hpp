@@ -129,6 +129,7 @@ public:
     void clear_tracer(process* p, const message_tracer* which);
     /// Sender side: `from` (a pid's index and serial) sent `message` to `to`.
     void trace_message(const pid& from, const pid& to, const term& message, const process* traced);
+    [[gnu::cold, gnu::noinline]] void trace_chain(process* p, std::uint32_t index, std::uint32_t serial, envelope* newest, envelope* oldest, std::uint32_t messages);
 
     // Registry of names.
     bool register_name(atom name, process* p);

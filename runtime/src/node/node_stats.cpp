@@ -60,6 +60,8 @@ namespace {
 // whether the block changed owner meanwhile (then the figures are mixed).
 // The older of the private queue's head and the inbox's first envelope.
 std::uint64_t oldest_message_age_ms(const process& p) {
+    // The queue's stamp is as of its last wait: all taken since, none waits.
+    if (p.mailbox_length() == 0) return 0;
     std::uint32_t oldest = p.queue_first_ms.load(std::memory_order_relaxed);
     if (inbox::holds_envelopes(p.inbox.load(std::memory_order_relaxed))) {
         const std::uint32_t inbox_first = p.inbox_first_ms.load(std::memory_order_relaxed);
@@ -96,12 +98,12 @@ bool read_stats(const process& p, process_stats& out) {
     out.run_time_us = p.run_time_ns.get() / 1000;
     // A run in progress counts too (a dead block's stale start does not:
     // only a running process or a zombie is mid-run).
-    const std::int64_t since = p.running_since_ns.load(std::memory_order_relaxed);
+    const std::int64_t since = p.since_ns.load(std::memory_order_relaxed);
     if (since != 0 && (out.status == process_status::running || out.status == process_status::zombie))
         out.run_time_us += static_cast<std::uint64_t>(std::max<std::int64_t>(0, fast_now_ns() - since)) / 1000;
     out.trap_exit = p.trap_exit.load(std::memory_order_relaxed);
     out.behaviour = p.behaviour.load(std::memory_order_relaxed);
-    out.runs = p.runs.get();
+    out.latency_samples = p.latency_samples.get();
     out.runnable_wait_us = p.runnable_wait_ns.get() / 1000;
     out.oldest_message_age_ms = oldest_message_age_ms(p);
     return p.current_serial() == serial && p.alive.load(std::memory_order_acquire);

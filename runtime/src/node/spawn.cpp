@@ -62,7 +62,7 @@ spawned finish_spawn(node_impl& n, process* p, std::coroutine_handle<process_tas
     p->messages_out.value.store(0, std::memory_order_relaxed);
     p->reductions.value.store(0, std::memory_order_relaxed);
     p->run_time_ns.value.store(0, std::memory_order_relaxed);
-    p->runs.value.store(0, std::memory_order_relaxed);
+    p->latency_samples.value.store(0, std::memory_order_relaxed);
     p->runnable_wait_ns.value.store(0, std::memory_order_relaxed);
     p->started_ns.store(static_cast<std::uint64_t>(fast_now_ns() - n.coarse_epoch_ns()), std::memory_order_relaxed);
     const pid me = p->id();

@@ -31,6 +31,10 @@ void finish_process(process* p, scheduler* s) {
     const term reason = exit_reason_of(p);
     thread_state& ts = this_thread_state();
     ts.current = p; // frames freed below are charged to p
+    if (s) { // the node's totals outlive the process (scheduler_stats), counted before anyone hears of its end
+        s->exited_reductions.add(p->reductions.get());
+        s->exited_messages_sent.add(p->messages_out.get());
+    }
 
     // A zombie was declared dead by its killer (node_impl::kill_runaway):
     // its mailbox, name and signals are done already.

@@ -19,10 +19,6 @@ void append_message(process* p, envelope* e) {
     p->queue_tail = &e->next;
 }
 
-// The tools read queue_first_ms for the age of the oldest waiting message.
-void publish_queue_head(process* p) {
-    p->queue_first_ms.store(p->queue_head ? p->queue_head->sent_ms : 0, std::memory_order_relaxed);
-}
 
 bool holds_open_tag(const process* p, const term& reply) {
     if (!reply.is_tuple() || reply.size() != 2) return false;
@@ -96,6 +92,7 @@ void drain_inbox(process* p) {
     std::uint64_t word = p->inbox.load(std::memory_order_acquire);
     if (!inbox::holds_envelopes(word)) return;
     word = p->inbox.exchange(tag | inbox::empty, std::memory_order_acquire);
+    const bool was_empty = p->queue_head == nullptr;
     bool grew = false;
     for (envelope* e = reverse_envelopes(inbox::first(word)); e;) {
         envelope* next = e->next;
@@ -108,7 +105,10 @@ void drain_inbox(process* p) {
         e = next;
     }
     if (grew) {
-        publish_queue_head(p);
+        // An empty queue got a head: published now, so a process that runs
+        // on without waiting (a runaway taking its mailbox in at checkpoints)
+        // still shows its oldest message's age. Otherwise at its next wait.
+        if (was_empty) publish_queue_head(p);
         if (p->node) p->node->watch_growth(p);
     }
 }
@@ -142,7 +142,6 @@ bool scan_queue(process* p, receive_state& st) {
         if (!st.match || st.match(st.context, e->payload)) {
             *link = e->next;
             if (p->queue_tail == &e->next) p->queue_tail = link;
-            if (link == &p->queue_head) publish_queue_head(p);
             st.result = std::move(e->payload);
             st.matched = true;
             st.scan_link = nullptr;

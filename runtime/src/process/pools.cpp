@@ -68,8 +68,6 @@ free_lists<frame_classes>& frame_pool() {
 
 static_assert(sizeof(envelope) == 32, "the stamp fits the padding");
 
-thread_local std::int64_t mail_clock_ns [[gnu::tls_model("initial-exec")]] = 0;
-
 process* frame_charge_target() noexcept {
     thread_state& ts = this_thread_state();
     return ts.frame_owner ? ts.frame_owner : ts.current;
@@ -77,9 +75,9 @@ process* frame_charge_target() noexcept {
 
 } // namespace
 
-std::uint32_t mail_clock() noexcept { return mail_stamp(mail_clock_ns ? mail_clock_ns : fast_now_ns()); }
+thread_local std::uint32_t mail_stamp_now [[gnu::tls_model("initial-exec")]] = 0;
 
-void set_mail_clock(std::int64_t coarse_ns) noexcept { mail_clock_ns = coarse_ns; }
+std::uint32_t mail_clock_read() noexcept { return mail_stamp(fast_now_ns()); }
 
 envelope* new_envelope(envelope_kind kind, term payload, std::uint32_t from_index, std::uint32_t from_serial) {
     auto& pool = envelope_pool();

@@ -63,13 +63,18 @@ struct envelope {
 /// On a scheduler thread it is the time of the current run's start or last
 /// wait, which the scheduler read anyway: free, and late by at most the
 /// sender's current run. Elsewhere it reads the clock.
-std::uint32_t mail_clock() noexcept;
-/// The scheduler tells mail_clock the time it just read (0: none, read it).
-void set_mail_clock(std::int64_t coarse_ns) noexcept;
 inline std::uint32_t mail_stamp(std::int64_t coarse_ns) noexcept {
     const auto ms = static_cast<std::uint32_t>(static_cast<std::uint64_t>(coarse_ns) / 1'000'000);
     return ms ? ms : 1;
 }
+extern thread_local std::uint32_t mail_stamp_now [[gnu::tls_model("initial-exec")]];
+std::uint32_t mail_clock_read() noexcept;
+inline std::uint32_t mail_clock() noexcept {
+    const std::uint32_t s = mail_stamp_now;
+    return s ? s : mail_clock_read();
+}
+/// The scheduler tells mail_clock the time it just read (0: none, read it).
+inline void set_mail_clock(std::int64_t coarse_ns) noexcept { mail_stamp_now = coarse_ns ? mail_stamp(coarse_ns) : 0; }
 
 envelope* new_envelope(envelope_kind kind, term payload, std::uint32_t from_index = 0, std::uint32_t from_serial = 0);
 void free_envelope(envelope* e) noexcept;
@@ -180,20 +185,20 @@ struct process {
     // --- counters: owner writes, anyone reads ---
     std::atomic<process_status> status{process_status::runnable};
     owner_counter reductions, messages_out, messages_taken, memory, run_time_ns;
-    // Scheduling latency: runs, and the time spent runnable before them.
-    // `runnable_since_ns` is stored by whoever makes it runnable.
-    owner_counter runs, runnable_wait_ns;
-    std::atomic<std::int64_t> runnable_since_ns{0};
-    // The stamp of the private queue's head, 0 when it is empty: with
-    // inbox_first_ms, the age of the oldest waiting message.
-    std::atomic<std::uint32_t> queue_first_ms{0};
-    // When the current run began (fast clock), 0 between runs: run_time_ns
-    // grows only when a run ends, and a runaway's never does, yet `top`
-    // must show it climbing.
-    std::atomic<std::int64_t> running_since_ns{0};
+    // Scheduling latency, sampled (scheduler::run): runs sampled, and the
+    // time spent runnable before them.
+    owner_counter latency_samples, runnable_wait_ns;
+    // Fast-clock time of the state it is in: while running, when the run
+    // began (run_time_ns grows only when a run ends, and a runaway's never
+    // does, yet `top` must show it climbing); while runnable, when it became
+    // so (stored by whoever made it runnable); 0 while it waits.
+    std::atomic<std::int64_t> since_ns{0};
     std::atomic<const char*> initial_call{nullptr};
     std::atomic<const char*> current_label{nullptr};
     std::atomic<std::uint32_t> registered_name{0}; // atom index; 0 ('undefined') is none
+    // The stamp of the private queue's head as of its last wait (0: empty
+    // then); with inbox_first_ms, the age of the oldest waiting message.
+    std::atomic<std::uint32_t> queue_first_ms{0};
     std::atomic<std::uint64_t> parent{0};           // index << 32 | serial
     std::atomic<std::uint64_t> started_ns{0};
     // Events already raised for this process and not yet rearmed (bits of
@@ -235,6 +240,11 @@ struct process {
     /// Memory as the tools count it: frames plus queued envelopes.
     std::size_t memory_bytes() const noexcept { return memory.get() + mailbox_length() * sizeof(envelope); }
 };
+
+/// Publishes the stamp of the private queue's head (mailbox.cpp). Owner.
+inline void publish_queue_head(process* p) noexcept {
+    p->queue_first_ms.store(p->queue_head ? p->queue_head->sent_ms : 0, std::memory_order_relaxed);
+}
 
 /// Bits of process::alarms.
 enum growth_alarm : std::uint8_t { long_queue_alarm = 1, large_memory_alarm = 2 };

@@ -26,6 +26,10 @@ pid process::id() const noexcept { return local_pid(index, current_serial()); }
 
 pid self() { return running_process().id(); }
 
+namespace {
+[[gnu::cold, gnu::noinline]] void trace_send(process& p, const pid& to, const term& message) { p.node->trace_message(p.id(), to, message, &p); }
+} // namespace
+
 void send(const pid& to, term message) {
     process& p = running_process();
     if (p.is_zombie()) [[unlikely]] return;
@@ -33,7 +37,7 @@ void send(const pid& to, term message) {
     p.reductions.add(1);
     p.messages_out.add(1);
     if (p.traced.load(std::memory_order_relaxed)) [[unlikely]]
-        p.node->trace_message(p.id(), to, message, &p);
+        trace_send(p, to, message);
     detail::post(*p.node, to, std::move(message));
 }
 

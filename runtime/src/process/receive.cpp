@@ -52,11 +52,11 @@ void leave_thread(process& p) {
     thread_state& ts = this_thread_state();
     const std::int64_t now = fast_now_ns();
     p.run_time_ns.add(static_cast<std::uint64_t>(now - ts.run_started_ns));
-    p.running_since_ns.store(0, std::memory_order_relaxed);
+    p.since_ns.store(0, std::memory_order_relaxed);
     ts.run_started_ns = now;
-    ts.left_reductions = p.reductions.get();
-    ts.left_sent = p.messages_out.get();
-    set_mail_clock(now);
+    // Once per wait or yield rather than per receive: the tools read the
+    // queue's head stamp for the age of the oldest waiting message.
+    publish_queue_head(&p);
 }
 
 } // namespace
@@ -99,7 +99,7 @@ bool receive_suspend(receive_state& st, std::coroutine_handle<> h) {
             return true;
         }
         p.status.store(process_status::running, std::memory_order_relaxed);
-        p.running_since_ns.store(ts.run_started_ns, std::memory_order_relaxed);
+        p.since_ns.store(ts.run_started_ns, std::memory_order_relaxed);
         if (recheck_wait(&p)) return false; // resume now
     }
 }

@@ -39,11 +39,6 @@ struct thread_state {
     process* frame_owner = nullptr; // a process being spawned: its frame is charged to it
     run_outcome outcome = run_outcome::finished;
     std::int64_t run_started_ns = 0;
-    // The running process's counters when it last left its thread (a wait
-    // or a yield), for its scheduler's totals: after it parks another thread
-    // may run it at once.
-    std::uint64_t left_reductions = 0;
-    std::uint64_t left_sent = 0;
 };
 [[gnu::noinline]] thread_state& this_thread_state() noexcept;
 

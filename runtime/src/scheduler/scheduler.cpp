@@ -148,37 +148,30 @@ resume:
     ts.outcome = run_outcome::finished;
     ts.run_started_ns = fast_now_ns();
     set_mail_clock(ts.run_started_ns);
-    // Scheduling latency: how long it waited runnable for this run.
-    p->runs.add(1);
-    if (const std::int64_t waited = ts.run_started_ns - p->runnable_since_ns.load(std::memory_order_relaxed); waited > 0)
-        p->runnable_wait_ns.add(static_cast<std::uint64_t>(waited));
-    const std::uint64_t reductions_before = p->reductions.get(), sent_before = p->messages_out.get();
-    ts.left_reductions = reductions_before; // an awaiter that parks without leave_thread counts nothing
-    ts.left_sent = sent_before;
+    // Scheduling latency, sampled: every 16th run of this scheduler adds how
+    // long its process waited runnable (since_ns holds when it became so).
+    if ((tick_ & 15) == 0) [[unlikely]] {
+        p->latency_samples.add(1);
+        if (const std::int64_t waited = ts.run_started_ns - p->since_ns.load(std::memory_order_relaxed); waited > 0)
+            p->runnable_wait_ns.add(static_cast<std::uint64_t>(waited));
+    }
     // For the watchdog: what runs here, since when.
     run_started_ns_.store(ts.run_started_ns, std::memory_order_release);
-    p->running_since_ns.store(ts.run_started_ns, std::memory_order_relaxed);
+    p->since_ns.store(ts.run_started_ns, std::memory_order_relaxed);
     running_.store(p, std::memory_order_release);
     p->resume_point.resume();
     running_.store(nullptr, std::memory_order_release);
     ts.current = nullptr;
-    set_mail_clock(0); // this thread may leave the scheduler (deterministic mode)
     switch (ts.outcome) {
-    case run_outcome::parked: // p may already run elsewhere: hands off; leave_thread counted for us
-        count_run(ts.left_reductions - reductions_before, ts.left_sent - sent_before);
-        break;
+    case run_outcome::parked: break; // p may already run elsewhere: hands off
     case run_outcome::yielded:
-        count_run(ts.left_reductions - reductions_before, ts.left_sent - sent_before);
         // Behind everything runnable, as Go does with a preempted goroutine:
         // the global queue, which every scheduler looks at.
         p->status.store(process_status::runnable, std::memory_order_relaxed);
-        p->runnable_since_ns.store(ts.run_started_ns, std::memory_order_relaxed);
+        p->since_ns.store(ts.run_started_ns, std::memory_order_relaxed); // leave_thread read the clock
         node_.push_global(p);
         break;
-    case run_outcome::finished:
-        count_run(p->reductions.get() - reductions_before, p->messages_out.get() - sent_before);
-        finish_process(p, this);
-        break;
+    case run_outcome::finished: finish_process(p, this); break;
     }
 }
 
@@ -279,8 +272,8 @@ scheduler_stats scheduler::stats() const {
     s.context_switches = context_switches_.get();
     s.steals = steals_.get();
     s.parks = parks_.get();
-    s.reductions = reductions_.get();
-    s.messages_sent = messages_.get();
+    s.exited_reductions = exited_reductions.get();
+    s.exited_messages_sent = exited_messages_sent.get();
     return s;
 }
 

@@ -82,14 +82,13 @@ private:
     process* last_run_ = nullptr;
     std::atomic<std::uint32_t> wake_word_{0};
 
-    // What the processes it ran did in those runs (their reductions and
-    // sends), for node-wide rates that survive the processes.
-    void count_run(std::uint64_t reductions, std::uint64_t sent) noexcept {
-        reductions_.add(reductions);
-        messages_.add(sent);
-    }
+    owner_counter busy_ns_, idle_ns_, processes_run_, context_switches_, steals_, parks_;
 
-    owner_counter busy_ns_, idle_ns_, processes_run_, context_switches_, steals_, parks_, reductions_, messages_;
+public:
+    /// The counts of the processes that ended on this scheduler, added when
+    /// each ends (finish_process): with the live processes' own counts, the
+    /// node's totals, at no cost per message or per run.
+    owner_counter exited_reductions, exited_messages_sent;
     std::int64_t busy_since_ = 0;
 };
 

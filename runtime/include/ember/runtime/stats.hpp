@@ -48,9 +48,11 @@ struct process_stats {
     /// 0 when none waits. Stamped from the coarse clock by the sender (see
     /// docs/runtime.md), so it may read high by up to the sender's run.
     std::uint64_t oldest_message_age_ms = 0;
-    /// Times it was run, and the time it spent runnable before those runs
-    /// (scheduling latency = runnable_wait_us / runs).
-    std::uint64_t runs = 0;
+    /// Scheduling latency, sampled: every 16th run of a scheduler counts
+    /// one sample and adds the time its process spent runnable before it
+    /// (from the coarse clock: 1-4 ms resolution, so a lightly loaded node
+    /// reads near 0). Mean latency = runnable_wait_us / latency_samples.
+    std::uint64_t latency_samples = 0;
     std::uint64_t runnable_wait_us = 0;
 };
 
@@ -73,12 +75,13 @@ struct scheduler_stats {
     std::uint64_t context_switches = 0;      ///< times the running process changed
     std::uint64_t steals = 0;                ///< processes taken from other schedulers
     std::uint64_t parks = 0;                 ///< times the thread went to sleep for lack of work
-    /// Reductions and messages sent by the processes it ran, counted when
-    /// each run ends. A runaway's thread, which leaves the scheduler's slot
-    /// to a fresh one, takes its counts along: tools should treat a drop as
-    /// a restart of the count.
-    std::uint64_t reductions = 0;
-    std::uint64_t messages_sent = 0;
+    /// Reductions and messages sent by the processes that ended on it, added
+    /// as each ends. With the live processes' own counters (a scan), the
+    /// node's totals. A runaway's thread, which leaves the scheduler's slot
+    /// to a fresh one, takes its counts along: tools treat a drop as a
+    /// restart of the count.
+    std::uint64_t exited_reductions = 0;
+    std::uint64_t exited_messages_sent = 0;
 };
 
 enum class event_kind : std::uint8_t {

@@ -42,8 +42,8 @@ struct process_row {
     std::uint64_t age_ms = 0;       ///< since spawn
     /// Age of the oldest message waiting in its mailbox, 0 when empty.
     std::uint64_t oldest_message_age_ms = 0;
-    /// Mean time it spent runnable before it ran, over the window (or its
-    /// life when no window is sampled yet).
+    /// Mean time it spent runnable before it ran (sampled runs; coarse
+    /// clock), over the window, or its life when no window is complete.
     std::uint64_t scheduling_latency_us = 0;
     friend bool operator==(const process_row&, const process_row&) = default;
 };
@@ -100,8 +100,10 @@ struct process_info_reply {
     bool trap_exit = false;
     std::uint64_t messages_in = 0;
     std::uint64_t messages_out = 0;
-    std::uint64_t runs = 0;                    ///< times it was scheduled
-    std::uint64_t runnable_wait_us = 0;        ///< total time runnable before running
+    /// Scheduling latency samples (every 16th run of a scheduler) and the
+    /// time runnable before those runs, from the coarse clock (1-4 ms).
+    std::uint64_t latency_samples = 0;
+    std::uint64_t runnable_wait_us = 0;
     std::vector<ember::pid> links;             ///< at most 1000 (see cut)
     std::vector<ember::pid> monitors;          ///< at most 1000
     std::vector<ember::pid> monitored_by;      ///< at most 1000
@@ -129,8 +131,6 @@ struct scheduler_row {
     std::uint64_t context_switches = 0;
     std::uint64_t steals = 0;
     std::uint64_t parks = 0;
-    std::uint64_t reductions = 0;
-    std::uint64_t messages = 0;      ///< messages sent by processes it ran
     friend bool operator==(const scheduler_row&, const scheduler_row&) = default;
 };
 
@@ -284,7 +284,7 @@ struct term_traits<protocol::process_info_reply> : map_record<protocol::process_
     using T = protocol::process_info_reply;
     static constexpr auto fields = std::tuple{
         field("process", &T::process), field("parent", &T::parent), field("priority", &T::priority), field("trap_exit", &T::trap_exit),
-        field("messages_in", &T::messages_in), field("messages_out", &T::messages_out), field("runs", &T::runs),
+        field("messages_in", &T::messages_in), field("messages_out", &T::messages_out), field("latency_samples", &T::latency_samples),
         field("runnable_wait_us", &T::runnable_wait_us), field("links", &T::links), field("monitors", &T::monitors),
         field("monitored_by", &T::monitored_by), field("messages", &T::messages), field("state", &T::state),
         field("state_error", &T::state_error), field("supervisor", &T::supervisor), field("cut", &T::cut)};
@@ -295,7 +295,7 @@ struct term_traits<protocol::scheduler_row> : map_record<protocol::scheduler_row
     static constexpr auto fields = std::tuple{
         field("id", &T::id), field("utilization", &T::utilization), field("run_queue", &T::run_queue),
         field("processes_run", &T::processes_run), field("context_switches", &T::context_switches), field("steals", &T::steals),
-        field("parks", &T::parks), field("reductions", &T::reductions), field("messages", &T::messages)};
+        field("parks", &T::parks)};
 };
 template <>
 struct term_traits<protocol::system_info> : map_record<protocol::system_info> {
