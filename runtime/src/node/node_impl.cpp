@@ -335,7 +335,7 @@ void node_impl::trace_chain(process* p, std::uint32_t index, std::uint32_t seria
 bool node_impl::deliver_chain(std::uint32_t index, std::uint32_t serial, envelope* newest, envelope* oldest, std::uint32_t messages) {
     process* p = table_.at(index);
     const std::uint64_t tag = inbox::tag_of(serial);
-    const std::uint32_t oldest_ms = oldest->sent_ms; // the owner may free it once pushed
+    const std::uint32_t oldest_stamp = oldest->sent_at; // the owner may free it once pushed
     if (p && p->traced.load(std::memory_order_relaxed)) [[unlikely]]
         trace_chain(p, index, serial, newest, oldest, messages);
     std::uint64_t word = p ? p->inbox.load(std::memory_order_acquire) : 0;
@@ -357,7 +357,7 @@ bool node_impl::deliver_chain(std::uint32_t index, std::uint32_t serial, envelop
     // Pushed onto an inbox that held none: the inbox's oldest is ours. (A
     // sampler reading between the push and this store sees the stamp of an
     // earlier batch for a moment; the engine's warnings want two samples.)
-    if (!inbox::holds_envelopes(word)) p->inbox_first_ms.store(oldest_ms, std::memory_order_relaxed);
+    if (!inbox::holds_envelopes(word)) p->inbox_first_stamp.store(oldest_stamp, std::memory_order_relaxed);
     if (messages) p->messages_in.fetch_add(messages, std::memory_order_relaxed);
     if (inbox::state(word) == inbox::parked) wake(p);
     return true;

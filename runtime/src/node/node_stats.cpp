@@ -62,16 +62,16 @@ namespace {
 std::uint64_t oldest_message_age_ms(const process& p) {
     // The queue's stamp is as of its last wait: all taken since, none waits.
     if (p.mailbox_length() == 0) return 0;
-    std::uint32_t oldest = p.queue_first_ms.load(std::memory_order_relaxed);
+    std::uint32_t oldest = p.queue_first_stamp.load(std::memory_order_relaxed);
     if (inbox::holds_envelopes(p.inbox.load(std::memory_order_relaxed))) {
-        const std::uint32_t inbox_first = p.inbox_first_ms.load(std::memory_order_relaxed);
+        const std::uint32_t inbox_first = p.inbox_first_stamp.load(std::memory_order_relaxed);
         // Stamps wrap: compare by their distance from now.
         const std::uint32_t now = mail_clock();
         if (inbox_first && (!oldest || now - inbox_first > now - oldest)) oldest = inbox_first;
     }
     if (!oldest) return 0;
     const std::uint32_t age = mail_clock() - oldest;
-    return age > 0x8000'0000u ? 0 : age; // stamped a moment after our clock read
+    return age > 0x8000'0000u ? 0 : mail_stamp_ms(age); // (stamped a moment after our clock read: 0)
 }
 
 bool read_stats(const process& p, process_stats& out) {

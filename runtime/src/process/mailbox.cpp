@@ -92,7 +92,6 @@ void drain_inbox(process* p) {
     std::uint64_t word = p->inbox.load(std::memory_order_acquire);
     if (!inbox::holds_envelopes(word)) return;
     word = p->inbox.exchange(tag | inbox::empty, std::memory_order_acquire);
-    const bool was_empty = p->queue_head == nullptr;
     bool grew = false;
     for (envelope* e = reverse_envelopes(inbox::first(word)); e;) {
         envelope* next = e->next;
@@ -104,13 +103,7 @@ void drain_inbox(process* p) {
         }
         e = next;
     }
-    if (grew) {
-        // An empty queue got a head: published now, so a process that runs
-        // on without waiting (a runaway taking its mailbox in at checkpoints)
-        // still shows its oldest message's age. Otherwise at its next wait.
-        if (was_empty) publish_queue_head(p);
-        if (p->node) p->node->watch_growth(p);
-    }
+    if (grew && p->node) p->node->watch_growth(p);
 }
 
 void close_mailbox(process* p) {
@@ -132,7 +125,7 @@ void close_mailbox(process* p) {
         free_envelope(m);
     }
     p->queue_tail = &p->queue_head;
-    p->queue_first_ms.store(0, std::memory_order_relaxed);
+    p->queue_first_stamp.store(0, std::memory_order_relaxed);
     p->reply_tags.clear();
 }
 

@@ -55,26 +55,30 @@ struct envelope {
     envelope_kind kind;
     /// When it was made, as a mail_clock stamp (fits the padding: the
     /// envelope stays 32 bytes).
-    std::uint32_t sent_ms;
+    std::uint32_t sent_at;
 };
 
-/// Stamps for envelopes: milliseconds of the coarse clock, never 0 (0 means
-/// none in the fields below), wrapping after 49 days (ages are differences).
-/// On a scheduler thread it is the time of the current run's start or last
-/// wait, which the scheduler read anyway: free, and late by at most the
+/// Stamps for envelopes: the coarse clock in units of 2^20 ns (about 1.05
+/// ms; a shift, not a division, since every run sets it), odd so never 0
+/// (0 means none in the fields below), wrapping after 52 days (ages are
+/// differences). On a scheduler thread it is the time of the current run's
+/// start, which the scheduler read anyway: free, and late by at most the
 /// sender's current run. Elsewhere it reads the clock.
 inline std::uint32_t mail_stamp(std::int64_t coarse_ns) noexcept {
-    const auto ms = static_cast<std::uint32_t>(static_cast<std::uint64_t>(coarse_ns) / 1'000'000);
-    return ms ? ms : 1;
+    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(coarse_ns) >> 20) | 1u;
 }
+/// A difference of two stamps in milliseconds.
+inline std::uint64_t mail_stamp_ms(std::uint32_t difference) noexcept { return std::uint64_t{difference} * 1'048'576 / 1'000'000; }
 extern thread_local std::uint32_t mail_stamp_now [[gnu::tls_model("initial-exec")]];
 std::uint32_t mail_clock_read() noexcept;
 inline std::uint32_t mail_clock() noexcept {
     const std::uint32_t s = mail_stamp_now;
     return s ? s : mail_clock_read();
 }
-/// The scheduler tells mail_clock the time it just read (0: none, read it).
-inline void set_mail_clock(std::int64_t coarse_ns) noexcept { mail_stamp_now = coarse_ns ? mail_stamp(coarse_ns) : 0; }
+/// The scheduler tells mail_clock the time it just read at a run's start.
+inline void set_mail_clock(std::int64_t coarse_ns) noexcept { mail_stamp_now = mail_stamp(coarse_ns); }
+/// This thread leaves the scheduler: mail_clock reads the clock again.
+inline void clear_mail_clock() noexcept { mail_stamp_now = 0; }
 
 envelope* new_envelope(envelope_kind kind, term payload, std::uint32_t from_index = 0, std::uint32_t from_serial = 0);
 void free_envelope(envelope* e) noexcept;
@@ -144,7 +148,7 @@ struct process {
     // The stamp of the oldest envelope in the inbox, stored by the sender
     // who pushed onto an inbox that held none; meaningful only while the
     // inbox word holds envelopes (so nobody ever clears it).
-    std::atomic<std::uint32_t> inbox_first_ms{0};
+    std::atomic<std::uint32_t> inbox_first_stamp{0};
 
     // --- identity (the PCB keeps its index for ever; serial grows on reuse) ---
     std::uint32_t index = 0;
@@ -197,8 +201,8 @@ struct process {
     std::atomic<const char*> current_label{nullptr};
     std::atomic<std::uint32_t> registered_name{0}; // atom index; 0 ('undefined') is none
     // The stamp of the private queue's head as of its last wait (0: empty
-    // then); with inbox_first_ms, the age of the oldest waiting message.
-    std::atomic<std::uint32_t> queue_first_ms{0};
+    // then); with inbox_first_stamp, the age of the oldest waiting message.
+    std::atomic<std::uint32_t> queue_first_stamp{0};
     std::atomic<std::uint64_t> parent{0};           // index << 32 | serial
     std::atomic<std::uint64_t> started_ns{0};
     // Events already raised for this process and not yet rearmed (bits of
@@ -243,7 +247,7 @@ struct process {
 
 /// Publishes the stamp of the private queue's head (mailbox.cpp). Owner.
 inline void publish_queue_head(process* p) noexcept {
-    p->queue_first_ms.store(p->queue_head ? p->queue_head->sent_ms : 0, std::memory_order_relaxed);
+    p->queue_first_stamp.store(p->queue_head ? p->queue_head->sent_at : 0, std::memory_order_relaxed);
 }
 
 /// Bits of process::alarms.

@@ -120,6 +120,9 @@ bool checkpoint_ready(std::int32_t reductions) {
     charge(p, reductions);
     if (inbox::holds_envelopes(p.inbox.load(std::memory_order_relaxed))) {
         drain_inbox(&p);
+        // A process that runs on without waiting (a runaway taking its
+        // mailbox in at checkpoints) still shows its oldest message's age.
+        publish_queue_head(&p);
         if (p.exit_pending) throw_exit(p);
     }
     return p.budget > 0;

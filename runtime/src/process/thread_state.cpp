@@ -31,7 +31,7 @@ process& running_process() noexcept {
 
 thread_role::~thread_role() {
     flush_outbox();
-    set_mail_clock(0); // this thread may leave the scheduler (deterministic mode)
+    clear_mail_clock(); // this thread may leave the scheduler (deterministic mode)
     ts_.node = saved_.node;
     ts_.sched = saved_.sched;
     ts_.current = saved_.current;
