@@ -3,6 +3,7 @@
 #include "query_fixture.hpp"
 
 #include "ember/runtime/gen_server.hpp"
+#include "ember/runtime/supervisor.hpp"
 
 namespace ember::testing {
 namespace {
@@ -287,6 +288,48 @@ TEST_F(events, events_are_numbered_and_read_after_a_sequence_number) {
     EXPECT_TRUE(q.events(all[0].seq).empty());
     EXPECT_EQ(q.event_counts()["long_message_queue"], 1u);
     n.exit(p, atoms::kill);
+}
+
+} // namespace
+} // namespace ember::testing
+
+namespace ember::testing {
+namespace {
+
+namespace sup = ember::supervisor;
+
+class sleeper : public gen_server::server {};
+
+TEST_F(engine, a_supervisor_one_crash_from_its_limit_is_warned) {
+    sup::spec tree{.flags = {.strategy = sup::strategy::one_for_one, .intensity = 2, .period = 60s},
+                   .children = {sup::worker<sleeper>(atom("napper"))}};
+    auto top = sup::start(n, std::move(tree));
+    ASSERT_TRUE(top) << to_string(top.error());
+    q.sample();
+    EXPECT_TRUE(q.warnings().empty());
+    auto first = n.supervisor_info(*top)->children.at(0).process;
+    ASSERT_TRUE(first);
+    n.exit(*first, atoms::kill);
+    ASSERT_TRUE(eventually([&] {
+        auto s = n.supervisor_info(*top);
+        return s && s->restarts_total == 1 && s->children.at(0).process && *s->children.at(0).process != *first;
+    }));
+    q.sample();
+    auto w = q.warnings();
+    ASSERT_EQ(w.size(), 1u) << to_string(to_term(w));
+    EXPECT_EQ(w[0].kind, atom("restart_limit_near"));
+    EXPECT_EQ(w[0].pid, *top);
+    EXPECT_EQ(w[0].value, 1u);
+    EXPECT_EQ(w[0].limit, 2u);
+    EXPECT_EQ(q.system().supervisor_restarts, 1u);
+
+    auto info = q.process_info(*top);
+    ASSERT_TRUE(info);
+    ASSERT_TRUE(info->supervisor);
+    EXPECT_EQ(info->supervisor->children_count, 1u);
+    EXPECT_EQ(info->supervisor->restarts.size(), 1u);
+    EXPECT_EQ(info->cut, atom("complete"));
+    n.exit(*top, atom("shutdown"));
 }
 
 } // namespace
