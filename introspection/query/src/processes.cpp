@@ -93,7 +93,7 @@ std::uint64_t node_uptime_ms(engine::state& s) {
         std::lock_guard lock(s.mutex);
         if (s.samples) return static_cast<std::uint64_t>(static_cast<std::int64_t>(now_ms()) + s.uptime_offset_ms);
     }
-    return s.target.system().uptime_ms; // no sample yet: one scan
+    return s.target.system_counts().uptime_ms; // no sample yet
 }
 
 protocol::process_row row_of(const process_stats& p, double reduction_rate, double message_rate, double latency_us, std::uint64_t uptime_ms) {
@@ -137,7 +137,8 @@ protocol::processes_page engine::processes(const protocol::processes_options& o)
             ++page.scanned;
             if (!matches(p, o.filter)) return;
             ++page.matched;
-            const ranked r{key_of(p, o.sort, rates_of(p, s.windows, have_window, uptime)), p.id.id, p.id.serial};
+            // Rates cost a division or two a process: only for a rate sort.
+            const ranked r{key_of(p, o.sort, is_rate(o.sort) ? rates_of(p, s.windows, have_window, uptime) : rates{}), p.id.id, p.id.serial};
             if (heap.size() < keep) {
                 heap.push(r);
             } else if (ranks_before{}(r, heap.top())) {

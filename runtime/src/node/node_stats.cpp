@@ -59,22 +59,22 @@ namespace {
 // Reads one block's counters. The serial read before and after tells
 // whether the block changed owner meanwhile (then the figures are mixed).
 // The older of the private queue's head and the inbox's first envelope.
-std::uint64_t oldest_message_age_ms(const process& p) {
+std::uint64_t oldest_message_age_ms(const process& p, std::uint32_t now) {
     // The queue's stamp is as of its last wait: all taken since, none waits.
     if (p.mailbox_length() == 0) return 0;
     std::uint32_t oldest = p.queue_first_stamp.load(std::memory_order_relaxed);
     if (inbox::holds_envelopes(p.inbox.load(std::memory_order_relaxed))) {
         const std::uint32_t inbox_first = p.inbox_first_stamp.load(std::memory_order_relaxed);
         // Stamps wrap: compare by their distance from now.
-        const std::uint32_t now = mail_clock();
         if (inbox_first && (!oldest || now - inbox_first > now - oldest)) oldest = inbox_first;
     }
     if (!oldest) return 0;
-    const std::uint32_t age = mail_clock() - oldest;
+    const std::uint32_t age = now - oldest;
     return age > 0x8000'0000u ? 0 : mail_stamp_ms(age); // (stamped a moment after our clock read: 0)
 }
 
-bool read_stats(const process& p, process_stats& out) {
+// `now` is mail_clock(), read once per visit rather than once a process.
+bool read_stats(const process& p, process_stats& out, std::uint32_t now) {
     const std::uint32_t serial = p.current_serial();
     if (!p.alive.load(std::memory_order_acquire) || p.external) return false;
     out.id = local_pid(p.index, serial);
@@ -105,7 +105,7 @@ bool read_stats(const process& p, process_stats& out) {
     out.behaviour = p.behaviour.load(std::memory_order_relaxed);
     out.latency_samples = p.latency_samples.get();
     out.runnable_wait_us = p.runnable_wait_ns.get() / 1000;
-    out.oldest_message_age_ms = oldest_message_age_ms(p);
+    out.oldest_message_age_ms = oldest_message_age_ms(p, now);
     return p.current_serial() == serial && p.alive.load(std::memory_order_acquire);
 }
 
@@ -152,13 +152,14 @@ visit_result node::visit_processes_with(detail::visit_fn visit, void* context, c
     const std::size_t made = impl_->table().made();
     const bool timed = o.max_time != std::chrono::nanoseconds::max();
     const std::int64_t deadline = timed ? fast_now_ns() + std::min<std::int64_t>(o.max_time.count(), std::int64_t{1} << 62) : 0;
+    const std::uint32_t now = mail_clock();
     std::size_t i = o.from;
     const std::size_t end = o.max_blocks < made - std::min<std::size_t>(i, made) ? i + o.max_blocks : made;
     for (; i < end; ++i) {
         // Checked only after this visit looked at a block: a chunked walk
         // always moves on, however small its time.
         if (timed && i != o.from && (i & 1023) == 1023 && fast_now_ns() >= deadline) break;
-        if (!read_stats(*impl_->table().at(static_cast<std::uint32_t>(i)), st)) continue;
+        if (!read_stats(*impl_->table().at(static_cast<std::uint32_t>(i)), st, now)) continue;
         ++r.visited;
         if (visit(context, st) == visit_next::stop) {
             r.stopped = true;
@@ -174,7 +175,7 @@ visit_result node::visit_processes_with(detail::visit_fn visit, void* context, c
 std::optional<process_details> node::process_info(const pid& who) const {
     process* p = impl_->table().find(who);
     process_details d;
-    if (!p || !read_stats(*p, d.stats) || d.stats.id != who) return std::nullopt;
+    if (!p || !read_stats(*p, d.stats, mail_clock()) || d.stats.id != who) return std::nullopt;
     std::lock_guard lock(p->relations_lock);
     for (const relation& r : p->relations) {
         const pid other = local_pid(r.index, r.serial);

@@ -111,6 +111,7 @@ process* scheduler::steal() {
         std::lock_guard lock(p->relations_lock);
         if (!p->held.load(std::memory_order_relaxed)) return false;
         p->status.store(process_status::suspended, std::memory_order_relaxed);
+        publish_queue_head(p);
         if (try_park(p)) {
             p->on_hold = true;
             return true;
@@ -136,6 +137,7 @@ void scheduler::run(process* p) {
     if (p->waiting_on && !recheck_wait(p)) {
         for (;;) {
             p->status.store(process_status::waiting, std::memory_order_relaxed);
+            publish_queue_head(p); // what the recheck took in waits now
             if (try_park(p)) break;
             if (recheck_wait(p)) goto resume;
         }
