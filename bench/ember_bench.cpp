@@ -14,60 +14,23 @@
 //             max), first alone, then beside 2 runaway loops that never
 //             reach a checkpoint (two lines, "runaways": 0 and 2)
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <thread>
 
+#include "bench_util.hpp"
 #include "ember/runtime/gen_server.hpp"
 #include "ember/runtime/node.hpp"
 
 using namespace ember;
+using namespace ember::bench;
 using namespace std::chrono_literals;
-using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-struct figures {
-    std::string workload;
-    unsigned schedulers;
-    std::vector<std::pair<std::string, double>> values;
-
-    void print(bool json) const {
-        if (json) {
-            std::printf("{\"workload\":\"%s\",\"schedulers\":%u", workload.c_str(), schedulers);
-            for (auto& [k, v] : values) std::printf(",\"%s\":%.6g", k.c_str(), v);
-            std::printf("}\n");
-        } else {
-            std::printf("%-9s schedulers=%u", workload.c_str(), schedulers);
-            for (auto& [k, v] : values) std::printf("  %s=%.6g", k.c_str(), v);
-            std::printf("\n");
-        }
-        std::fflush(stdout);
-    }
-};
-
-double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
-
-std::size_t resident_bytes() {
-    std::ifstream statm("/proc/self/statm");
-    std::size_t pages = 0, resident = 0;
-    statm >> pages >> resident;
-    return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-}
-
-double cpu_seconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 void wait_for_processes(node& n, std::size_t count) {
     while (n.process_count() > count) std::this_thread::sleep_for(1ms);

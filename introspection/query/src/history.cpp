@@ -29,7 +29,12 @@ std::uint64_t growth(std::uint64_t now, std::uint64_t before) { return now >= be
 } // namespace
 
 void engine::state::record(const std::string& name, double value, std::uint64_t now) {
-    history_series& s = history[name];
+    auto [it, added] = history.try_emplace(name);
+    // A client names a series with a binary; the dispatcher finds it as an
+    // existing atom, never making one from the network: the engine makes
+    // its own few series names (5 + 2 per scheduler) here.
+    if (added) (void)atom(name);
+    history_series& s = it->second;
     s.seconds.push(value);
     s.last_second_ms = now;
     s.minute_sum += value;

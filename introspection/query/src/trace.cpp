@@ -18,8 +18,9 @@ constexpr std::size_t max_queued_rows = 1000;
 
 class tracer final : public message_tracer {
 public:
-    tracer(const pid& traced, const protocol::trace_options& o, std::size_t print_limit)
-        : traced_(traced), options_(o), print_limit_(print_limit), started_ms_(now_ms()) {}
+    /// `uptime_ms`: the node's uptime now, so rows carry node uptime.
+    tracer(const pid& traced, const protocol::trace_options& o, std::size_t print_limit, std::uint64_t uptime_ms)
+        : traced_(traced), options_(o), print_limit_(print_limit), started_ms_(now_ms()), uptime_at_start_ms_(uptime_ms) {}
 
     void on_message(const pid& from, const pid& to, const term& message) noexcept override {
         try {
@@ -36,7 +37,7 @@ public:
             }
             ++in_second_;
             protocol::trace_row row;
-            row.at_ms = now - started_ms_;
+            row.at_ms = uptime_at_start_ms_ + (now - started_ms_);
             row.direction = atom(from == traced_ ? "out" : "in");
             row.from = from;
             row.to = to;
@@ -67,6 +68,7 @@ private:
     const protocol::trace_options options_;
     const std::size_t print_limit_;
     const std::uint64_t started_ms_;
+    const std::uint64_t uptime_at_start_ms_;
     mutable std::mutex mutex_;
     std::deque<protocol::trace_row> rows_;
     std::uint64_t second_ = 0, in_second_ = 0, dropped_ = 0, given_ = 0;
@@ -106,7 +108,7 @@ expected<protocol::trace_options, protocol::error_reason> parse_trace_options(co
 }
 
 expected<std::shared_ptr<trace_session>, protocol::error_reason> engine::trace(const pid& p, const protocol::trace_options& o) {
-    auto t = std::make_shared<tracer>(p, o, state_->options.print_limit);
+    auto t = std::make_shared<tracer>(p, o, state_->options.print_limit, node_uptime_ms(*state_));
     if (!state_->target.is_alive(p) || !state_->target.trace(p, t)) return unexpected(no_process(p));
     return std::shared_ptr<trace_session>(std::make_shared<session>(state_->target, p, std::move(t)));
 }

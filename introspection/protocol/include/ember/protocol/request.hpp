@@ -130,7 +130,7 @@ struct processes_options {
     std::size_t offset = 0;            ///< rows skipped first, 0..max_offset
     /// Keep only processes whose registered name, initial call, current
     /// function or status contains these bytes; empty keeps all.
-    std::string filter;
+    std::string filter{};
 
     friend bool operator==(const processes_options&, const processes_options&) = default;
 };
