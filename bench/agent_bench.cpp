@@ -339,19 +339,11 @@ figures bench_memory(unsigned schedulers) {
 // [main] ----------------------------------------------------------------------
 
 int main(int argc, char** argv) {
-    std::string workload;
-    unsigned schedulers = 2;
-    bool json = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "--json") json = true;
-        else if (a == "--schedulers" && i + 1 < argc) schedulers = static_cast<unsigned>(std::stoul(argv[++i]));
-        else if (workload.empty() && a[0] != '-') workload = a;
-        else {
-            std::fprintf(stderr, "ember-bench-agent: unknown argument %s\n", a.c_str());
-            return 2;
-        }
-    }
+    const auto args = parse_bench_args(argc, argv, "ember-bench-agent");
+    if (!args) return 2;
+    const std::string& workload = args->workload;
+    const unsigned schedulers = args->schedulers;
+    const bool json = args->json;
     figures f;
     if (workload == "top") f = bench_top(schedulers);
     else if (workload == "ring") f = bench_ring(schedulers);

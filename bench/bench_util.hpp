@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,6 +55,28 @@ inline double cpu_seconds() {
 
 /// The q-th quantile (0..1) of `v`, as the element at q*(n-1) after sorting
 /// (the Erlang twins use the same rule). `v` must not be empty.
+/// `PROGRAM WORKLOAD [--schedulers N] [--json]`, as both bench programs
+/// take it; nullopt (after a line on stderr) for anything else.
+struct bench_args {
+    std::string workload;
+    unsigned schedulers = 2;
+    bool json = false;
+};
+inline std::optional<bench_args> parse_bench_args(int argc, char** argv, const char* program) {
+    bench_args out;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--json") out.json = true;
+        else if (a == "--schedulers" && i + 1 < argc) out.schedulers = static_cast<unsigned>(std::stoul(argv[++i]));
+        else if (out.workload.empty() && a[0] != '-') out.workload = a;
+        else {
+            std::fprintf(stderr, "%s: unknown argument %s\n", program, a.c_str());
+            return std::nullopt;
+        }
+    }
+    return out;
+}
+
 inline double quantile(std::vector<double> v, double q) {
     std::sort(v.begin(), v.end());
     return v[static_cast<std::size_t>(q * static_cast<double>(v.size() - 1))];

@@ -280,19 +280,11 @@ figures ticker_lateness(unsigned schedulers, int runaways) {
 } // namespace
 
 int main(int argc, char** argv) {
-    std::string workload;
-    unsigned schedulers = 2;
-    bool json = false;
-    for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--json") json = true;
-        else if (a == "--schedulers" && i + 1 < argc) schedulers = static_cast<unsigned>(std::stoul(argv[++i]));
-        else if (workload.empty() && a[0] != '-') workload = a;
-        else {
-            std::fprintf(stderr, "ember-bench: unknown argument %s\n", a.c_str());
-            return 2;
-        }
-    }
+    const auto args = parse_bench_args(argc, argv, "ember-bench");
+    if (!args) return 2;
+    const std::string& workload = args->workload;
+    const unsigned schedulers = args->schedulers;
+    const bool json = args->json;
     figures f;
     if (workload == "spawn") f = bench_spawn(schedulers);
     else if (workload == "pingpong") f = bench_pingpong(schedulers);
