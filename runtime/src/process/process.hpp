@@ -160,12 +160,14 @@ struct process {
     std::coroutine_handle<process_task::promise_type> top;
     std::coroutine_handle<> resume_point;
     envelope* queue_head = nullptr;
-    envelope** queue_tail = &queue_head;
-    receive_state* waiting_on = nullptr;
-    std::uint64_t wait_token = 0;
-    std::int32_t budget = 0;
-    bool exit_pending = false;
-    // Read by the tools too, hence atomic (relaxed: figures, not sync).
+
+    // --- what the tools read (node_stats.cpp's read_stats): together, so
+    // that a scan of a million processes reads three cache lines of each
+    // (this one, the one above and the identity above it), not five.
+    // Flags and counters are written by the owner (or, for the flags, as
+    // their comments say) and read by anyone, hence atomic (relaxed:
+    // figures, not sync).
+    std::atomic<process_status> status{process_status::runnable};
     std::atomic<bool> trap_exit{false};
     std::atomic<bool> external{false}; // a probe: woken through probe_wake, never scheduled
     std::atomic<bool> suspended{false}; // sys-suspended: the tools show it so until it resumes
@@ -175,19 +177,11 @@ struct process {
     // so a kill ends it. `on_hold` (under relations_lock) says it is parked
     // for that reason, so that resume schedules it exactly once.
     std::atomic<bool> held{false};
-    // node::trace: its sends and deliveries go to the node's tracer table.
-    std::atomic<bool> traced{false};
-    bool on_hold = false;
-    // A kill was sent to it (mark_doomed): node::is_alive says false though
-    // it has not unwound yet. Set and reset under relations_lock.
-    std::atomic<bool> doomed{false};
     std::atomic<priority> prio{priority::normal};
-    term exit_reason;
-    process* next_runnable = nullptr; // link in the node's global queues
-    std::vector<term> reply_tags;     // open reply tags (open_reply_tag); few, often one
-
-    // --- counters: owner writes, anyone reads ---
-    std::atomic<process_status> status{process_status::runnable};
+    // --- runaways: 0 normal, 1 runaway (its thread was handed to it),
+    // 2 zombie (killed while a runaway). Set by the watchdog and killers,
+    // taken back by the owner at its next checkpoint or receive.
+    std::atomic<std::uint8_t> runaway{0};
     owner_counter reductions, messages_out, messages_taken, memory, run_time_ns;
     // Scheduling latency, sampled (scheduler::run): runs sampled, and the
     // time spent runnable before them.
@@ -205,6 +199,22 @@ struct process {
     std::atomic<std::uint32_t> queue_first_stamp{0};
     std::atomic<std::uint64_t> parent{0};           // index << 32 | serial
     std::atomic<std::uint64_t> started_ns{0};
+
+    // --- owner ---
+    envelope** queue_tail = &queue_head;
+    receive_state* waiting_on = nullptr;
+    std::uint64_t wait_token = 0;
+    std::int32_t budget = 0;
+    bool exit_pending = false;
+    bool on_hold = false;
+    // node::trace: its sends and deliveries go to the node's tracer table.
+    std::atomic<bool> traced{false};
+    // A kill was sent to it (mark_doomed): node::is_alive says false though
+    // it has not unwound yet. Set and reset under relations_lock.
+    std::atomic<bool> doomed{false};
+    term exit_reason;
+    process* next_runnable = nullptr; // link in the node's global queues
+    std::vector<term> reply_tags;     // open reply tags (open_reply_tag); few, often one
     // Events already raised for this process and not yet rearmed (bits of
     // growth_alarm): set by whoever sees a threshold crossed, cleared by the
     // owner when the figure falls below half of it.
@@ -222,10 +232,6 @@ struct process {
     // when the process dies (drop_message_timers' fast path), hence atomic.
     std::atomic<std::uint64_t> message_timers{0};
 
-    // --- runaways: 0 normal, 1 runaway (its thread was handed to it),
-    // 2 zombie (killed while a runaway). Set by the watchdog and killers,
-    // taken back by the owner at its next checkpoint or receive.
-    std::atomic<std::uint8_t> runaway{0};
     /// Dead to the node (links and monitors told, name freed) though its
     /// code still runs.
     bool is_zombie() const noexcept { return runaway.load(std::memory_order_acquire) == 2; }
