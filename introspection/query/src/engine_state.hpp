@@ -106,8 +106,6 @@ struct engine::state {
     // idle times for utilization.
     std::vector<scheduler_stats> last_schedulers;
     node_totals last_totals;
-    std::uint64_t reductions_total = 0;
-    std::uint64_t messages_total = 0;
     double reduction_rate = 0;
     double message_rate = 0;
     std::vector<double> utilization;

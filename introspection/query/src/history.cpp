@@ -58,8 +58,6 @@ void engine::state::sample_history(std::uint64_t now, const std::vector<schedule
     const std::uint64_t reductions = samples ? growth(totals.reductions, last_totals.reductions) : 0;
     const std::uint64_t messages = samples ? growth(totals.messages, last_totals.messages) : 0;
     last_totals = totals;
-    reductions_total = totals.reductions;
-    messages_total = totals.messages;
     reduction_rate = seconds > 0 ? static_cast<double>(reductions) / seconds : 0.0;
     message_rate = seconds > 0 ? static_cast<double>(messages) / seconds : 0.0;
     last_schedulers = schedulers;

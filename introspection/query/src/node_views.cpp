@@ -109,8 +109,8 @@ protocol::system_info engine::system() {
             // process: once a second, not once a query), with what is
             // cheap to read fresh read fresh below.
             st = *s.last_system;
-            out.reductions = s.reductions_total;
-            out.messages = s.messages_total;
+            out.reductions = s.last_totals.reductions;
+            out.messages = s.last_totals.messages;
             out.reduction_rate = s.reduction_rate;
             out.message_rate = s.message_rate;
             out.supervisor_restarts = s.supervisor_restarts;
