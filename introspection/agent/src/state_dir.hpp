@@ -2,7 +2,9 @@
 // The node's state directory and the two access tokens in it
 // (docs/protocol.md#tokens): the directory must be mode 0700 and each token
 // file 0600 (or stricter), since whoever reads admin.token can kill any
-// process of the node. Made on first start, read back on later starts.
+// process of the node. Made on first start, read back on later starts;
+// the file rules themselves are ember/protocol/private_files.hpp, shared
+// with the SSH shell's host key in the same directory.
 
 #include <filesystem>
 #include <string>
