@@ -30,9 +30,10 @@ set(EMBER_COMPONENT_EDGES
   "protocol:term"
   "query:runtime,protocol"
   "render:protocol"
+  "commands:protocol,render"
   "agent:query,protocol"
   "client:protocol"
-  "remsh:query,render"
+  "remsh:query,commands"
   "observer:client,render")
 
 include(GenerateExportHeader)

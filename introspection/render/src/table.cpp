@@ -79,7 +79,7 @@ void table::add(std::vector<std::string> cells) {
     rows_.push_back(std::move(cells));
 }
 
-std::string table::render(std::size_t width) const {
+std::string table::render(std::size_t width, bool bold_header) const {
     std::vector<std::size_t> shown(columns_.size());
     std::iota(shown.begin(), shown.end(), std::size_t{0});
     std::vector<std::size_t> w;
@@ -112,6 +112,7 @@ std::string table::render(std::size_t width) const {
         out += '\n';
     };
     line([&](std::size_t i) -> const std::string& { return columns_[i].header; });
+    if (bold_header) out = "\x1b[1m" + out.substr(0, out.size() - 1) + "\x1b[0m\n";
     for (const auto& row : rows_) line([&](std::size_t i) -> const std::string& { return row[i]; });
     return out;
 }

@@ -42,8 +42,9 @@ public:
     bool empty() const noexcept { return rows_.empty(); }
     /// The header and rows laid out in `width` columns (0: no limit): free
     /// text shrinks first, then columns are dropped; if even that does not
-    /// fit, lines are as short as they can be.
-    std::string render(std::size_t width) const;
+    /// fit, lines are as short as they can be. `bold_header` wraps the
+    /// header line in ANSI bold, after the layout (text_options::colour).
+    std::string render(std::size_t width, bool bold_header = false) const;
 
 private:
     std::vector<column> columns_;

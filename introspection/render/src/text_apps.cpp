@@ -69,7 +69,7 @@ std::string text(std::span<const protocol::application_row> apps, const text_opt
                tree ? std::to_string(a.tree->supervisor.children.size()) : "-", tree ? count_text(restarts_in(*a.tree)) : "-",
                a.exit_reason.empty() ? "-" : a.exit_reason});
     }
-    return t.render(options.width);
+    return t.render(options.width, options.colour);
 }
 
 std::string tree(std::span<const protocol::application_row> apps, std::string_view only, const text_options& options) {

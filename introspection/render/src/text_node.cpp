@@ -72,7 +72,7 @@ std::string text(std::span<const protocol::scheduler_row> rows, const text_optio
     for (const auto& r : rows)
         t.add({std::to_string(r.id), percent_text(r.utilization), count_text(r.run_queue), count_text(r.processes_run),
                count_text(r.context_switches), count_text(r.steals), count_text(r.parks)});
-    return t.render(options.width);
+    return t.render(options.width, options.colour);
 }
 
 std::string text(const protocol::system_info& s, const text_options& options) {
@@ -99,7 +99,7 @@ std::string text(std::span<const protocol::event_row> rows, const text_options& 
     for (const auto& e : rows)
         t.add({std::to_string(e.seq), ms_text(e.at_ms), name_of(e.kind), pid_text(e.pid), std::to_string(e.scheduler), value_text(e.kind, e.value),
                value_text(e.kind, e.limit)});
-    return t.render(options.width);
+    return t.render(options.width, options.colour);
 }
 
 std::string text(std::span<const protocol::warning_row> rows, const text_options& options) {
@@ -109,7 +109,7 @@ std::string text(std::span<const protocol::warning_row> rows, const text_options
     for (const auto& w : rows)
         t.add({name_of(w.kind), pid_text(w.pid), ms_text(w.since_ms), ms_text(w.for_ms), value_text(w.kind, w.value), value_text(w.kind, w.limit),
                w.message});
-    return t.render(options.width);
+    return t.render(options.width, options.colour);
 }
 
 std::string text(std::span<const protocol::series> rows, const text_options& options) {
@@ -132,7 +132,7 @@ std::string text(std::span<const protocol::series> rows, const text_options& opt
         t.add({name_of(s.name), ms_text(s.resolution_ms), std::to_string(s.values.size()), s.values.empty() ? "-" : in_unit(u, s.values.back()),
                in_unit(u, lo), in_unit(u, hi), sparkline(s.values, n)});
     }
-    return t.render(options.width);
+    return t.render(options.width, options.colour);
 }
 
 std::string text(const protocol::trace_row& r, const text_options& options) {

@@ -61,7 +61,7 @@ std::string text(const protocol::processes_page& page, const text_options& optio
                r.message_queue_len ? ms_text(r.oldest_message_age_ms) : "-", us_text(r.scheduling_latency_us), us_text(r.run_time_us),
                ms_text(r.age_ms), or_dash(r.current_function)});
     }
-    std::string out = t.render(options.width);
+    std::string out = t.render(options.width, options.colour);
     std::string summary = std::to_string(page.rows.size()) + (page.rows.size() == 1 ? " process" : " processes") + " shown of " +
                           std::to_string(page.matched) + " matched (" + std::to_string(page.scanned) + " scanned)";
     summary += page.window_ms ? "; rates over " + ms_text(page.window_ms) : "; rates since spawn";
@@ -120,14 +120,14 @@ std::string text(const protocol::process_info_reply& info, const text_options& o
                             width);
         detail::table children({column{"  ID", false, true, 6}, column{"PID"}, column{"TYPE"}, column{"RESTART"}});
         for (const auto& c : s.children) children.add({"  " + name_of(c.id), c.pid ? pid_text(*c.pid) : "-", name_of(c.type), name_of(c.restart)});
-        if (!children.empty()) out += children.render(width);
+        if (!children.empty()) out += children.render(width, options.colour);
         if (s.children_count > s.children.size())
             detail::append_line(out, "  (" + std::to_string(s.children.size()) + " of " + count_text(s.children_count) + " children shown)", width);
         if (!s.restarts.empty()) {
             detail::append_line(out, "restarts (newest last):", width);
             detail::table restarts({column{"  AT", true}, column{"CHILD"}, column{"OLD PID"}, column{"REASON", false, true, 8}});
             for (const auto& r : s.restarts) restarts.add({"  " + ms_text(r.at_ms), name_of(r.child), pid_text(r.old_pid), r.reason});
-            out += restarts.render(width);
+            out += restarts.render(width, options.colour);
         }
     }
     if (info.cut != "complete"_atom && info.cut != atoms::undefined)

@@ -1,6 +1,8 @@
-// ember-ctl's commands (tools/ember-ctl, through ctl::run) against a fake
-// node: what each sends, what it prints in text and JSON, the exit status,
-// and the one line on stderr for each failure an operator meets.
+// ember-ctl (tools/ember-ctl, through ctl::run) against a fake node: what
+// each command sends, what it prints in text and JSON, the exit status, and
+// the one line on stderr for each failure an operator meets. The commands
+// are ember::commands' (tested alone in tests/introspection/commands/);
+// these check them end to end through ember-ctl's client port and console.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -114,7 +116,10 @@ TEST_F(ctl_test, an_unknown_process_is_one_line) {
     auto r = ctl({"info", "<0.99.0>"});
     EXPECT_EQ(r.status, exit_failed);
     EXPECT_EQ(r.out, "");
-    EXPECT_EQ(r.err, "ember-ctl: noproc: no process <<\"<0.99.0>\">>\n");
+    // Said from what was typed, whatever words the node used (this fake
+    // prints the term: "no process <<\"<0.99.0>\">>").
+    EXPECT_EQ(r.err, "ember-ctl: noproc: no process <0.99.0>\n");
+    EXPECT_EQ(ctl({"kill", "nobody"}, "admin.token").err, "ember-ctl: noproc: no process named 'nobody'\n");
     EXPECT_EQ(ctl({"tree", "nothing"}).err, "ember-ctl: noproc: no application named nothing\n");
 }
 
@@ -185,12 +190,66 @@ TEST_F(ctl_test, help) {
     std::ostringstream out, err;
     EXPECT_EQ(run(std::vector<std::string>{"--help"}, out, err), exit_ok);
     EXPECT_THAT(out.str(), HasSubstr("usage: ember-ctl --connect HOST:PORT --token-file FILE"));
-    for (const char* cmd :
-         {"ps", "info", "sched", "system", "apps", "tree", "events", "warnings", "history", "kill", "exit", "suspend", "resume", "send", "trace"})
+    for (const char* cmd : {"help", "ps", "top", "info", "messages", "state", "sched", "mem", "system", "apps", "tree", "events", "warnings",
+                            "history", "kill", "exit", "suspend", "resume", "send", "trace"})
         EXPECT_THAT(out.str(), HasSubstr(std::string("\n  ") + cmd + " ")) << cmd;
     std::ostringstream one, none;
     EXPECT_EQ(run(std::vector<std::string>{"ps", "--help"}, one, none), exit_ok);
     EXPECT_THAT(one.str(), StartsWith("ember-ctl ps [--sort KEY] [--limit N] [--offset N] [--filter TEXT]\n"));
+    std::ostringstream help_top, none2;
+    EXPECT_EQ(run(std::vector<std::string>{"help", "top"}, help_top, none2), exit_ok);
+    EXPECT_THAT(help_top.str(), StartsWith("ember-ctl top [--sort KEY] [--count N]\n"));
+    EXPECT_EQ(node_.accepted(), 0u); // help needs no node
+}
+
+TEST_F(ctl_test, the_new_commands) {
+    auto messages = ctl({"messages", "front_desk"});
+    ASSERT_EQ(messages.status, exit_ok) << messages.err;
+    EXPECT_THAT(messages.out, StartsWith("<0.42.0>  front_desk: 3 messages waiting"));
+    auto state = ctl({"state", "<0.42.0>"});
+    ASSERT_EQ(state.status, exit_ok) << state.err;
+    EXPECT_EQ(state.out, "state of <0.42.0>  front_desk:\n  #{count => 3}\n");
+    auto mem = ctl({"mem"});
+    ASSERT_EQ(mem.status, exit_ok) << mem.err;
+    EXPECT_THAT(mem.out, StartsWith("process memory  12.0 MiB"));
+    EXPECT_EQ(nlohmann::json::parse(ctl({"mem", "--json"}).out)["memory"], 12 * 1024 * 1024);
+
+    auto kill = ctl({"kill", "front_desk", "{shutdown, maintenance}"}, "admin.token");
+    ASSERT_EQ(kill.status, exit_ok) << kill.err;
+    EXPECT_EQ(kill.out, "ok\n");
+    EXPECT_EQ(node_.last_request("exit")->request,
+              term::tuple({atom("exit"), term::binary("front_desk"), term::tuple({atom("shutdown"), atom("maintenance")})}));
+
+    auto typo = ctl({"pss"});
+    EXPECT_EQ(typo.status, exit_usage);
+    EXPECT_EQ(typo.err, "ember-ctl: unknown command 'pss' (did you mean ps?)\n");
+}
+
+TEST_F(ctl_test, top_prints_one_frame_to_a_pipe) {
+    auto r = ctl({"top"});
+    ASSERT_EQ(r.status, exit_ok) << r.err;
+    EXPECT_THAT(r.out, StartsWith("node nonode@nohost  up 3m 20s  processes 1234  memory 12.0 MiB\n"));
+    EXPECT_THAT(r.out, HasSubstr("\nPID       NAME"));
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+    auto opts = protocol::parse_processes_options(node_.last_request("processes")->request[1]);
+    ASSERT_TRUE(opts);
+    EXPECT_EQ(opts->sort, protocol::process_sort::reduction_rate);
+
+    // --json: a frame is one line of JSON (frames a second apart are
+    // tested against a scripted console in tests/introspection/commands/).
+    auto json = ctl({"top", "--count", "1", "--json"});
+    ASSERT_EQ(json.status, exit_ok) << json.err;
+    EXPECT_EQ(lines(json.out), 1u);
+    EXPECT_EQ(nlohmann::json::parse(json.out)["system"]["process_count"], 1234);
+}
+
+TEST_F(ctl_test, top_on_a_terminal_redraws_until_interrupted) {
+    std::atomic<bool> interrupted{true}; // Ctrl-C already: one frame, then the wait sees it
+    auto r = ctl({"top"}, "read-only.token", {.interrupted = &interrupted, .rows = 20, .interactive = true});
+    ASSERT_EQ(r.status, exit_ok) << r.err;
+    EXPECT_THAT(r.out, StartsWith("\x1b[H\x1b[2Jnode "));
+    EXPECT_THAT(r.out, HasSubstr("\x1b[1mPID")); // bold headers on a terminal only
+    EXPECT_EQ(protocol::parse_processes_options(node_.last_request("processes")->request[1])->limit, 13u);
 }
 
 TEST_F(ctl_test, environment_defaults) {

@@ -246,5 +246,23 @@ TEST(render_text, undefined_and_empty_fields) {
     EXPECT_EQ(text(std::vector<protocol::series>{}), "no series\n");
 }
 
+TEST(render_text, colour_makes_table_headers_bold_and_nothing_else) {
+    const auto page = testing::sample_page();
+    const std::string plain = text(page, {.width = 70});
+    const std::string bold = text(page, {.width = 70, .colour = true});
+    EXPECT_EQ(plain.find('\x1b'), std::string::npos); // the default: no escapes, ever
+    // The same layout (measured without the escapes), the header line wrapped.
+    const auto p = lines_of(plain), b = lines_of(bold);
+    ASSERT_EQ(p.size(), b.size());
+    EXPECT_EQ(b[0], "\x1b[1m" + p[0] + "\x1b[0m");
+    for (std::size_t i = 1; i < p.size(); ++i) EXPECT_EQ(b[i], p[i]);
+    // Every table's header, and only tables: key-value lists stay plain.
+    EXPECT_THAT(text(testing::sample_schedulers(), {.colour = true}), ::testing::StartsWith("\x1b[1mID"));
+    auto supervisor = testing::sample_info();
+    supervisor.supervisor = testing::sample_supervisor();
+    EXPECT_THAT(text(supervisor, {.colour = true}), HasSubstr("\n\x1b[1m  ID"));
+    EXPECT_EQ(text(testing::sample_system(), {.colour = true}), text(testing::sample_system()));
+}
+
 } // namespace
 } // namespace ember::render

@@ -34,6 +34,9 @@ namespace ember::render {
 struct text_options {
     /// Columns to fit in (a terminal's width); 0: no limit.
     std::size_t width = 0;
+    /// Table headers in bold (ANSI "\x1b[1m" ... "\x1b[0m"), for a terminal;
+    /// never for a pipe or a file. Widths are measured without the escapes.
+    bool colour = false;
 };
 
 // [units] -------------------------------------------------------------------
