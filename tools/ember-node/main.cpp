@@ -1,9 +1,11 @@
 // ember-node: a node with an agent to connect to (tools/ember-node/README.md).
 //
-//   ember-node --state-dir DIR --agent ADDR:PORT [--metrics ADDR:PORT]
+//   ember-node --state-dir DIR [--agent ADDR:PORT] [--metrics ADDR:PORT]
+//              [--ssh [ADDR:]PORT --authorized-keys FILE] [--ssh-allow-remote]
 //              [--schedulers N] [--processes N] [--allow-non-loopback]
 //
-// Order of start: the agent first (so a bad state directory or a taken port
+// Order of start: the front doors first (so a bad state directory, a loose
+// key file or a taken port
 // fails in milliseconds, before a million processes are spawned), then the
 // application and the idle processes, then the lines on stdout and `ready`.
 // SIGINT and SIGTERM are blocked in every thread (the mask is set before the
@@ -20,6 +22,7 @@
 
 #include "ember/agent/agent.hpp"
 #include "ember/query/engine.hpp"
+#include "ember/remsh/server.hpp"
 #include "ember/runtime/node.hpp"
 #include "node_args.hpp"
 #include "shop.hpp"
@@ -43,26 +46,45 @@ int run(const node_tool::node_args& args, const sigset_t& stop_signals) {
     node n({.schedulers = args.schedulers});
     query::engine engine(n);
 
-    agent::agent_options options;
-    options.address = args.agent.address;
-    options.port = args.agent.port;
-    options.allow_non_loopback = args.allow_non_loopback;
-    options.state_dir = args.state_dir;
-    if (args.metrics) {
-        options.metrics_address = args.metrics->address;
-        options.metrics_port = args.metrics->port;
+    std::unique_ptr<agent::agent> front_door;
+    if (args.agent) {
+        agent::agent_options options;
+        options.address = args.agent->address;
+        options.port = args.agent->port;
+        options.allow_non_loopback = args.allow_non_loopback;
+        options.state_dir = args.state_dir;
+        if (args.metrics) {
+            options.metrics_address = args.metrics->address;
+            options.metrics_port = args.metrics->port;
+        }
+        auto started = agent::agent::start(engine, std::move(options));
+        if (!started) return fail(started.error());
+        front_door = std::move(*started);
     }
-    auto started = agent::agent::start(engine, std::move(options));
-    if (!started) return fail(started.error());
-    std::unique_ptr<agent::agent> front_door = std::move(*started);
+    std::unique_ptr<remsh::server> shell;
+    if (args.ssh) {
+        auto started = remsh::server::start(engine, {.address = args.ssh->address,
+                                                     .port = args.ssh->port,
+                                                     .allow_remote = args.ssh_allow_remote,
+                                                     .state_dir = args.state_dir,
+                                                     .authorized_keys = args.authorized_keys});
+        if (!started) return fail(started.error());
+        shell = std::move(*started);
+    }
 
     if (auto shop = node_tool::start_shop(n); !shop) return fail("the application shop did not start: " + to_string(shop.error()));
     node_tool::spawn_idle(n, args.processes);
 
-    say("agent: " + front_door->endpoint());
-    if (args.metrics) say("metrics: " + front_door->metrics_endpoint());
-    say("read-only token: " + front_door->read_only_token_file().string());
-    say("admin token: " + front_door->admin_token_file().string());
+    if (front_door) {
+        say("agent: " + front_door->endpoint());
+        if (args.metrics) say("metrics: " + front_door->metrics_endpoint());
+        say("read-only token: " + front_door->read_only_token_file().string());
+        say("admin token: " + front_door->admin_token_file().string());
+    }
+    if (shell) {
+        say("ssh: " + shell->endpoint());
+        say("ssh host key: " + shell->host_key_fingerprint());
+    }
     say("ready");
 
     int signal = 0;
@@ -72,6 +94,7 @@ int run(const node_tool::node_args& args, const sigset_t& stop_signals) {
     // Clients first (they may be waiting on the node), then the engine's
     // sampler, then the application in order; the idle processes go with
     // the node.
+    shell.reset();
     front_door.reset();
     (void)node_tool::stop_shop(n); // an error only says its supervisor gave up earlier
     n.stop();

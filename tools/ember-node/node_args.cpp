@@ -24,7 +24,12 @@ expected<listen_address, std::string> parse_listen_address(std::string_view text
         return unexpected("expected ADDRESS:PORT (" + std::string(why) + "), got " + quoted(text));
     };
     const std::size_t colon = text.rfind(':');
-    if (colon == std::string_view::npos) return bad("no port");
+    if (colon == std::string_view::npos) {
+        // A bare port: on loopback.
+        const auto port = number(text, 65535);
+        if (!port) return bad("the port is a number from 0 to 65535");
+        return listen_address{"127.0.0.1", static_cast<std::uint16_t>(*port)};
+    }
     std::string_view host = text.substr(0, colon);
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
     else if (host.find(':') != std::string_view::npos) return bad("an IPv6 address goes in brackets");
@@ -35,7 +40,7 @@ expected<listen_address, std::string> parse_listen_address(std::string_view text
 
 expected<node_args, std::string> parse_node_args(std::span<const std::string_view> args) {
     node_args out;
-    bool have_state_dir = false, have_agent = false;
+    bool have_state_dir = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view name = args[i];
         std::optional<std::string_view> inline_value;
@@ -66,17 +71,20 @@ expected<node_args, std::string> parse_node_args(std::span<const std::string_vie
             if (v->empty()) return in_error("expected a directory, got ''");
             out.state_dir = std::string(*v);
             have_state_dir = true;
-        } else if (name == "--agent" || name == "--metrics") {
+        } else if (name == "--agent" || name == "--metrics" || name == "--ssh") {
             auto v = value();
             if (!v) return unexpected(v.error());
             auto where = parse_listen_address(*v);
             if (!where) return in_error(where.error());
-            if (name == "--agent") {
-                out.agent = std::move(*where);
-                have_agent = true;
-            } else {
-                out.metrics = std::move(*where);
-            }
+            (name == "--agent" ? out.agent : name == "--ssh" ? out.ssh : out.metrics) = std::move(*where);
+        } else if (name == "--authorized-keys") {
+            auto v = value();
+            if (!v) return unexpected(v.error());
+            if (v->empty()) return in_error("expected a file, got ''");
+            out.authorized_keys = std::string(*v);
+        } else if (name == "--ssh-allow-remote") {
+            if (auto f = flag(); !f) return unexpected(f.error());
+            out.ssh_allow_remote = true;
         } else if (name == "--schedulers") {
             auto v = value();
             if (!v) return unexpected(v.error());
@@ -98,27 +106,39 @@ expected<node_args, std::string> parse_node_args(std::span<const std::string_vie
     }
     if (out.help) return out;
     if (!have_state_dir) return unexpected(std::string("--state-dir DIR is required"));
-    if (!have_agent) return unexpected(std::string("--agent ADDR:PORT is required (port 0: a free port)"));
+    if (!out.agent && !out.ssh) return unexpected(std::string("give a front door: --agent ADDR:PORT and/or --ssh [ADDR:]PORT (port 0: a free port)"));
+    if (out.metrics && !out.agent) return unexpected(std::string("--metrics is served by the agent: give --agent too"));
+    if (out.ssh && out.authorized_keys.empty())
+        return unexpected(std::string("--ssh needs --authorized-keys FILE (the public keys that may log in, OpenSSH's format)"));
     return out;
 }
 
 std::string usage() {
-    return "usage: ember-node --state-dir DIR --agent ADDR:PORT [--metrics ADDR:PORT]\n"
+    return "usage: ember-node --state-dir DIR [--agent ADDR:PORT] [--metrics ADDR:PORT]\n"
+           "                  [--ssh [ADDR:]PORT --authorized-keys FILE] [--ssh-allow-remote]\n"
            "                  [--schedulers N] [--processes N] [--allow-non-loopback]\n"
            "\n"
            "A node running a small supervised application (shop: counter, front_desk,\n"
-           "customer) plus N idle processes, with an agent to connect to.\n"
+           "customer) plus N idle processes, with an agent and/or an SSH shell to\n"
+           "connect to (at least one).\n"
            "\n"
-           "  --state-dir DIR       the agent's tokens (read-only.token, admin.token);\n"
-           "                        made mode 0700 when missing, refused when looser\n"
+           "  --state-dir DIR       the agent's tokens (read-only.token, admin.token), the\n"
+           "                        SSH host key, audit log and histories; made mode 0700\n"
+           "                        when missing, refused when looser\n"
            "  --agent ADDR:PORT     where the agent listens; port 0 picks a free one\n"
            "  --metrics ADDR:PORT   serve Prometheus /metrics there (off by default)\n"
+           "  --ssh [ADDR:]PORT     serve the SSH shell there (docs/shell.md); the address\n"
+           "                        is 127.0.0.1 when not given\n"
+           "  --authorized-keys FILE  the keys that may log in over SSH, each read-only\n"
+           "                        unless its line has the admin option\n"
+           "  --ssh-allow-remote    let --ssh listen beyond loopback (logs a warning)\n"
            "  --schedulers N        scheduler threads (default 0: one per core)\n"
            "  --processes N         idle processes for scale (default 0, at most 4000000)\n"
            "  --allow-non-loopback  let --agent/--metrics listen beyond loopback\n"
            "\n"
            "Prints `agent: ADDR:PORT`, `metrics: ADDR:PORT` (with --metrics),\n"
-           "`read-only token: FILE`, `admin token: FILE`, then `ready`; stops on\n"
+           "`read-only token: FILE`, `admin token: FILE` (with --agent), `ssh: ADDR:PORT`\n"
+           "and `ssh host key: SHA256:...` (with --ssh), then `ready`; stops on\n"
            "SIGINT or SIGTERM (prints `stopping`, exits 0). Bad arguments or an agent\n"
            "that cannot start: one line on stderr, exit status 2.\n";
 }

@@ -26,7 +26,10 @@ inline constexpr std::size_t max_idle_processes = 4'000'000;
 
 struct node_args {
     std::string state_dir;                  ///< --state-dir DIR (required)
-    listen_address agent;                   ///< --agent ADDR:PORT (required)
+    std::optional<listen_address> agent;    ///< --agent ADDR:PORT
+    std::optional<listen_address> ssh;      ///< --ssh [ADDR:]PORT (address 127.0.0.1 when not given)
+    std::string authorized_keys;            ///< --authorized-keys FILE (required with --ssh)
+    bool ssh_allow_remote = false;          ///< --ssh-allow-remote
     std::optional<listen_address> metrics;  ///< --metrics ADDR:PORT
     unsigned schedulers = 0;                ///< --schedulers N; 0: one per online core
     std::size_t processes = 0;              ///< --processes N idle processes
@@ -34,7 +37,7 @@ struct node_args {
     bool help = false;                      ///< --help or -h: print usage() and exit 0
 };
 
-/// Reads "HOST:PORT", "[IPv6]:PORT" or ":PORT" (host 127.0.0.1); PORT is
+/// Reads "HOST:PORT", "[IPv6]:PORT", ":PORT" or "PORT" (host 127.0.0.1); PORT is
 /// 0 to 65535. The error names what is wrong, quoting `text`.
 expected<listen_address, std::string> parse_listen_address(std::string_view text);
 
