@@ -143,7 +143,10 @@ void connection::drop(const std::string& reason) {
     if (over_) return;
     context_.audit.write("disconnect", {{"peer", peer_}, {"key", fingerprint_}, {"reason", reason}});
     over_ = true;
-    ssh_disconnect(session_);
+    // Sent at the next service(), outside libssh's callbacks: drop() is
+    // called from them, and libssh goes on using the session after a
+    // callback returns.
+    disconnect_pending_ = true;
 }
 
 void connection::end(const std::string& reason) {
@@ -167,7 +170,12 @@ bool connection::service(clock::time_point now) {
         if (busy) last_input_ = now;
         else if (now - last_input_ > context_.options.idle_timeout) drop("idle timeout");
     }
-    return !over_;
+    if (!over_) return true;
+    if (disconnect_pending_) {
+        disconnect_pending_ = false;
+        ssh_disconnect(session_);
+    }
+    return false;
 }
 
 } // namespace ember::remsh

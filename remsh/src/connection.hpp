@@ -47,7 +47,8 @@ public:
     /// After each poll: limits, channels. False once the connection is over
     /// and can be freed (it was removed from the event).
     bool service(clock::time_point now);
-    /// Ends it: a disconnect message with `reason`, audited.
+    /// Ends it: a disconnect message with `reason` (sent at the next
+    /// service(), or at once from the SSH thread's own code), audited.
     void drop(const std::string& reason);
 
     bool authenticated() const { return authenticated_; }
@@ -83,6 +84,7 @@ private:
     clock::time_point last_input_ = clock::now();
     bool authenticated_ = false;
     bool over_ = false;
+    bool disconnect_pending_ = false;
     std::size_t failed_auths_ = 0;
     std::string user_;
     std::string fingerprint_;

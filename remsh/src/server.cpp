@@ -238,9 +238,11 @@ struct server::state {
             ssh_event_dopoll(event, tick_ms);
             step();
         }
-        for (auto& c : connections) c->drop("the node is stopping");
-        // One more poll sends the disconnect messages on their way.
-        ssh_event_dopoll(event, 0);
+        const auto now = connection::clock::now();
+        for (auto& c : connections) {
+            c->drop("the node is stopping");
+            c->service(now); // sends the disconnect message
+        }
         connections.clear();
         for (auto& job : context.orphans) job->cancel();
         context.orphans.clear(); // joins them: they end at their next look at the console or request timeout

@@ -72,12 +72,17 @@ class Node:
         self.fingerprint = self.lines["ssh host key"]
 
     def stop(self):
+        """Stops the node as an operator would (SIGTERM) and checks it ended
+        well: status 0 (a sanitizer's report at exit makes it non-zero)."""
         self.proc.terminate()
         try:
             self.proc.communicate(timeout=WAIT)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.communicate()
+            raise AssertionError("ember-node did not stop on SIGTERM")
+        if self.proc.returncode != 0:
+            raise AssertionError("ember-node ended with status %d" % self.proc.returncode)
 
     def audit(self):
         with open(os.path.join(self.state, "audit.log")) as f:
