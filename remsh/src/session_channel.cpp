@@ -59,8 +59,12 @@ int session_channel::on_data(ssh_session, ssh_channel, void* data, uint32_t len,
     auto& s = *static_cast<session_channel*>(self);
     if (is_stderr) return static_cast<int>(len);
     s.owner_.touched(connection::clock::now());
-    if (s.mode_ == mode::shell) s.typed(std::string_view(static_cast<const char*>(data), len));
-    return static_cast<int>(len); // exec reads no input: what comes is dropped
+    const std::string_view bytes(static_cast<const char*>(data), len);
+    if (s.mode_ == mode::shell) s.typed(bytes);
+    // An exec reads no input; on a PTY (ssh -t host top) its keys can still
+    // end it. The rest is dropped.
+    else if (s.mode_ == mode::exec && s.pty_) s.cancel_on_keys(bytes);
+    return static_cast<int>(len);
 }
 
 void session_channel::on_eof(ssh_session, ssh_channel, void* self) {
@@ -162,13 +166,9 @@ void session_channel::send(const std::string& bytes) {
 void session_channel::typed(std::string_view bytes) {
     if (!editor_) return;
     if (job_ && job_command_ == "top") {
-        // top owns the keys while it runs: q or Ctrl-C ends it, and nothing
-        // typed at it is kept for the prompt.
-        const bool quits = bytes.find_first_of("\x03qQ") != std::string_view::npos;
-        if (quits && !job_cancelled_) {
-            job_cancelled_ = true;
-            job_->cancel();
-        }
+        // top owns the keys while it runs: nothing typed at it is kept for
+        // the prompt.
+        cancel_on_keys(bytes);
         return;
     }
     // While another command runs the editor holds what is typed (and
@@ -177,6 +177,15 @@ void session_channel::typed(std::string_view bytes) {
     auto events = editor_->feed(bytes, out);
     send(out);
     act_on(events);
+}
+
+void session_channel::cancel_on_keys(std::string_view bytes) {
+    if (!job_ || job_cancelled_) return;
+    const bool quits = bytes.find('\x03') != std::string_view::npos ||
+                       (job_command_ == "top" && bytes.find_first_of("qQ") != std::string_view::npos);
+    if (!quits) return;
+    job_cancelled_ = true;
+    job_->cancel();
 }
 
 void session_channel::act_on(const std::vector<line_event>& events) {

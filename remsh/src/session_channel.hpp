@@ -68,6 +68,8 @@ private:
     void start_shell();
     void typed(std::string_view bytes);
     void act_on(const std::vector<line_event>& events);
+    /// Ctrl-C (and q in top) cancels the running command.
+    void cancel_on_keys(std::string_view bytes);
     void send(const std::string& bytes);
     /// Parses and starts one command line; false when it could not start
     /// (the error is written).

@@ -173,6 +173,22 @@ class ShellTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("column", r.stderr)
 
+    def test_a_running_command_does_not_stall_other_sessions(self):
+        # A top that goes on for a long time (one frame a second) holds its
+        # own thread; another session's command still runs and returns.
+        top = subprocess.Popen(self.ssh_args(self.reader_key) + ["--", "top", "--count", "1000"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+        try:
+            first = top.stdout.readline()  # the first frame has begun
+            self.assertTrue(first.startswith("node "), first)
+            r = self.ssh(self.reader_key, "system")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("processes", r.stdout)
+            self.assertIsNone(top.poll())  # top still runs
+        finally:
+            top.kill()
+            top.communicate()
+
     def test_kill_and_the_process_is_gone(self):
         victim = self.pid_of("customer")
         r = self.ssh(self.admin_key, "kill", victim)
