@@ -26,7 +26,8 @@ connection::connection(server_context& context, ssh_session session, std::string
     : context_(context), session_(session), peer_(std::move(peer)) {}
 
 connection::~connection() {
-    channels_.clear(); // before the session that owns their libssh channels
+    opened_.clear(); // before the session that owns their libssh channels
+    channels_.clear();
     if (event_) ssh_event_remove_session(event_, session_);
     ssh_free(session_);
 }
@@ -119,13 +120,15 @@ ssh_channel connection::on_channel_open(ssh_session session, void* self) {
         c.drop("channel open before authentication");
         return nullptr;
     }
-    if (c.channels_.size() >= c.context_.options.max_channels_per_connection) {
+    if (c.channels_.size() + c.opened_.size() >= c.context_.options.max_channels_per_connection) {
         c.context_.audit.write("refused", {{"peer", c.peer_}, {"key", c.fingerprint_}, {"reason", "too many sessions on one connection"}});
         return nullptr;
     }
     ssh_channel ch = ssh_channel_new(session);
     if (!ch) return nullptr;
-    c.channels_.push_back(std::make_unique<session_channel>(c, ch));
+    // Kept aside until service() is done walking channels_: libssh calls
+    // this from inside whatever libssh call a channel's service() makes.
+    c.opened_.push_back(std::make_unique<session_channel>(c, ch));
     return ch;
 }
 
@@ -165,6 +168,8 @@ bool connection::service(clock::time_point now) {
     }
     if (!over_ && !authenticated_ && now - accepted_at_ > context_.options.login_grace) drop("not authenticated within the login grace time");
     std::erase_if(channels_, [](const std::unique_ptr<session_channel>& ch) { return !ch->service(); });
+    for (auto& ch : opened_) channels_.push_back(std::move(ch));
+    opened_.clear();
     if (!over_ && authenticated_) {
         const bool busy = std::any_of(channels_.begin(), channels_.end(), [](const auto& ch) { return ch->busy(); });
         if (busy) last_input_ = now;

@@ -55,7 +55,7 @@ public:
     /// Ended (dropped or closed), to be freed at the next service().
     bool over() const { return over_; }
     clock::time_point accepted_at() const { return accepted_at_; }
-    std::size_t channel_count() const { return channels_.size(); }
+    std::size_t channel_count() const { return channels_.size() + opened_.size(); }
 
     // For its channels.
     server_context& context() { return context_; }
@@ -91,6 +91,7 @@ private:
     protocol::access_level access_ = protocol::access_level::read_only;
     std::unique_ptr<history> history_;
     std::vector<std::unique_ptr<session_channel>> channels_;
+    std::vector<std::unique_ptr<session_channel>> opened_; ///< opened during a service(), not yet in channels_
 };
 
 } // namespace ember::remsh

@@ -148,15 +148,22 @@ struct server::state {
     std::vector<std::unique_ptr<connection>> connections;
     std::atomic<bool> stopping{false};
     std::thread thread;
+    server::counts totals; ///< the SSH thread's own: accepted, pushed_out, refused
     mutable std::mutex counts_mutex;
-    server::counts counts;
+    server::counts counts; ///< what current() reads, copied at each step
 
     state(query::engine& e, server_options o, authorized_keys k, audit_log a)
         : engine(e), options(std::move(o)), keys(std::move(k)), audit(std::move(a)),
           context{engine, options, keys, audit, [this] { wake(); }, {}, 0} {}
 
     ~state() {
-        if (event) ssh_event_free(event);
+        if (event) {
+            // ssh_event_free frees what ssh_event_add_fd made only for fds
+            // still in the event when removed first.
+            if (listening.fd >= 0) ssh_event_remove_fd(event, listening.fd);
+            if (wake_fd >= 0) ssh_event_remove_fd(event, wake_fd);
+            ssh_event_free(event);
+        }
         if (bind) ssh_bind_free(bind);
         if (listening.fd >= 0) ::close(listening.fd);
         if (wake_fd >= 0) ::close(wake_fd);
@@ -187,11 +194,11 @@ struct server::state {
             const int fd = ::accept4(listening.fd, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_CLOEXEC);
             if (fd < 0) return; // EAGAIN: all taken; anything else: try again next poll
             const std::string who = address_text(peer);
-            counts.accepted += 1;
+            totals.accepted += 1;
             if (authenticated() >= options.max_connections) {
                 // Every slot is an authenticated operator: a newcomer waits
                 // for one to leave.
-                counts.refused += 1;
+                totals.refused += 1;
                 audit.write("refused", {{"peer", who}, {"reason", "max_connections reached"}});
                 ::close(fd);
                 continue;
@@ -210,7 +217,7 @@ struct server::state {
         for (auto& c : connections)
             if (!c->authenticated() && !c->over() && (!oldest || c->accepted_at() < oldest->accepted_at())) oldest = c.get();
         if (!oldest) return;
-        counts.pushed_out += 1;
+        totals.pushed_out += 1;
         oldest->drop("pushed out by a newer connection (max_unauthenticated reached)");
     }
 
@@ -254,7 +261,7 @@ struct server::state {
         const auto now = connection::clock::now();
         std::erase_if(connections, [&](const std::unique_ptr<connection>& c) { return !c->service(now); });
         std::erase_if(context.orphans, [](const std::shared_ptr<command_job>& j) { return j->done(); });
-        server::counts now_counts = counts;
+        server::counts now_counts = totals;
         now_counts.unauthenticated = unauthenticated();
         now_counts.authenticated = authenticated();
         now_counts.channels = 0;
