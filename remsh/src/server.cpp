@@ -78,7 +78,7 @@ std::string address_text(const sockaddr_storage& a) {
     const auto& in6 = reinterpret_cast<const sockaddr_in6&>(a);
     ::inet_ntop(AF_INET6, &in6.sin6_addr, host, sizeof host);
     port = ntohs(in6.sin6_port);
-    return "[" + std::string(host) + "]:" + std::to_string(port);
+    return std::string("[").append(host).append("]:").append(std::to_string(port));
 }
 
 expected<listener, std::string> listen_on(const server_options& o) {

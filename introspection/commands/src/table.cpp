@@ -136,8 +136,8 @@ std::string_view closest(std::string_view name) {
 
 std::string usage_line(const command_spec& c, std::string_view program) {
     std::string line = lead(program) + std::string(c.name);
-    if (!c.arguments.empty()) line += " " + std::string(c.arguments);
-    for (auto o : c.options) line += " [" + std::string(o) + " " + std::string(detail::value_name(o)) + "]";
+    if (!c.arguments.empty()) line.append(" ").append(c.arguments);
+    for (auto o : c.options) line.append(" [").append(o).append(" ").append(detail::value_name(o)).append("]");
     return line;
 }
 
@@ -160,7 +160,11 @@ std::string usage(const command_spec& c, std::string_view program) {
 
 std::string usage(std::string_view program) {
     std::string out = "commands (admin: needs the node's admin token or an admin key):\n";
-    auto head_of = [](const command_spec& c) { return std::string(c.name) + (c.arguments.empty() ? "" : " " + std::string(c.arguments)); };
+    auto head_of = [](const command_spec& c) {
+        std::string head(c.name);
+        if (!c.arguments.empty()) head.append(" ").append(c.arguments);
+        return head;
+    };
     std::size_t w = 0;
     for (const auto& c : all()) w = std::max(w, head_of(c).size());
     for (const auto& c : all()) {
