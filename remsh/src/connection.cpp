@@ -114,6 +114,7 @@ int connection::on_service_request(ssh_session, const char* service, void* self)
 
 ssh_channel connection::on_channel_open(ssh_session session, void* self) {
     auto& c = *static_cast<connection*>(self);
+    if (c.over_) return nullptr; // dropped: it opens nothing more
     // libssh's filter refuses a channel before authentication already; the
     // check stays here too, since the cost of trusting one layer is a node.
     if (!c.authenticated_) {
@@ -176,6 +177,10 @@ bool connection::service(clock::time_point now) {
         else if (now - last_input_ > context_.options.idle_timeout) drop("idle timeout");
     }
     if (!over_) return true;
+    // Our channels go first: ssh_disconnect frees the session's libssh
+    // channels, and theirs would then point at freed memory.
+    opened_.clear();
+    channels_.clear();
     if (disconnect_pending_) {
         disconnect_pending_ = false;
         ssh_disconnect(session_);

@@ -120,7 +120,10 @@ int session_channel::on_window_change(ssh_session, ssh_channel, int width, int h
     auto& s = *static_cast<session_channel*>(self);
     s.columns_ = clamp_size(width, 10'000);
     s.rows_ = clamp_size(height, 10'000);
-    if (s.editor_) s.editor_->set_width(s.columns_);
+    if (s.editor_) {
+        s.editor_->set_width(s.columns_);
+        s.send(s.editor_->redraw()); // nothing while a command runs
+    }
     if (s.job_) s.job_->resize(s.columns_, s.rows_);
     return 0;
 }

@@ -50,6 +50,15 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     }
 }
 
+// One byte of the input as an error quotes it: itself when printable
+// ASCII, else \xNN (a lone byte of a UTF-8 character is no text).
+std::string shown_byte(char c) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7f) return std::string(1, c);
+    static constexpr char hex[] = "0123456789abcdef";
+    return std::string("\\x") + hex[b >> 4] + hex[b & 15];
+}
+
 class parser {
 public:
     parser(std::string_view s, const parse_options& o) : s_(s), opt_(o) {}
@@ -61,7 +70,7 @@ public:
             ++pos_;
             skip_space();
         }
-        if (pos_ != s_.size()) fail("unexpected '" + std::string(1, s_[pos_]) + "' after the term");
+        if (pos_ != s_.size()) fail("unexpected '" + shown_byte(s_[pos_]) + "' after the term");
         return t;
     }
 
@@ -103,7 +112,7 @@ private:
 
     void expect(char c) {
         skip_space();
-        if (peek() != c) fail(at_end() ? std::string("input ended; expected '") + c + "'" : std::string("expected '") + c + "', found '" + peek() + "'");
+        if (peek() != c) fail(at_end() ? std::string("input ended; expected '") + c + "'" : std::string("expected '") + c + "', found '" + shown_byte(peek()) + "'");
         ++pos_;
     }
 
@@ -124,7 +133,7 @@ private:
         if (is_digit(c) || ((c == '-' || c == '+') && is_digit(peek(1)))) return number();
         if (is_lower(c) || latin1_letter(true)) return bare_atom();
         if ((c >= 'A' && c <= 'Z') || c == '_') fail("variables are not terms; quote it to make an atom: '" + std::string(1, c) + "...'");
-        fail(std::string("unexpected '") + c + "'");
+        fail("unexpected '" + shown_byte(c) + "'");
     }
 
     void enter(std::size_t depth) const {
@@ -144,7 +153,7 @@ private:
                 continue;
             }
             if (peek() == close || (allow_bar && peek() == '|')) return items;
-            fail(at_end() ? std::string("input ended; expected ',' or '") + close + "'" : std::string("expected ',' or '") + close + "', found '" + peek() + "'");
+            fail(at_end() ? std::string("input ended; expected ',' or '") + close + "'" : std::string("expected ',' or '") + close + "', found '" + shown_byte(peek()) + "'");
         }
     }
 

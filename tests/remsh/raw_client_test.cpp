@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -100,6 +101,28 @@ std::string public_line(const key_ptr& key, const std::string& comment) {
     std::string line = std::string("ssh-ed25519 ") + (b64 ? b64 : "") + " " + comment;
     ssh_string_free_char(b64);
     return line;
+}
+
+/// True once the server has closed the TCP connection under `s`: reads on
+/// its socket reach the end (bytes still in flight, such as a disconnect
+/// message, are read past without libssh). A socket libssh has already
+/// closed, having seen the end itself, counts too.
+bool peer_closed(ssh_session s, std::chrono::milliseconds limit = wait_limit) {
+    const int fd = ssh_get_fd(s);
+    if (fd < 0) return true;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    char buf[4096];
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd p{fd, POLLIN, 0};
+        const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0) return false;
+        const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n == 0) return true;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return true; // reset, or closed
+    }
 }
 
 process_task idle() { co_await receive(); }
@@ -247,6 +270,13 @@ protected:
     }
 
     void TearDown() override {
+        // The test's clients are gone by now; the server is given the
+        // moment it needs to see them go, so each test checks its own rule
+        // (stopping with clients still in is a test of its own).
+        if (server_) (void)eventually([&] {
+            const auto now = server_->current();
+            return now.unauthenticated == 0 && now.authenticated == 0;
+        });
         server_.reset(); // before the engine and the node
         std::error_code ec;
         fs::remove_all(dir_, ec);
@@ -299,23 +329,32 @@ protected:
     std::unique_ptr<server> server_; // reset before the engine and the node go
 };
 
-// Connection-protocol messages before authentication end the connection:
-// a session channel asked for right after the key exchange, with no
-// authentication at all, is refused and the connection is cut off.
-TEST_F(RawClient, ChannelOpenBeforeAuthenticationIsCutOff) {
+// Connection-protocol messages before authentication end the connection.
+// libssh's client will not even make a channel before it has
+// authenticated (ssh_channel_new returns null; nothing is sent), so the
+// message it does send is the other connection-protocol one: a global
+// request (tcpip-forward), which libssh's client sends in any state. (A
+// channel open before the key exchange is ssh_test.py's, with hand-made
+// packets.) Should a libssh let the channel be made, its open is tried too.
+bool connection_message_refused(client& c) {
+    if (ssh_channel ch = ssh_channel_new(c.get())) {
+        const int rc = ssh_channel_open_session(ch);
+        ssh_channel_free(ch);
+        return rc != SSH_OK;
+    }
+    int bound = 0;
+    return ssh_channel_listen_forward(c.get(), "127.0.0.1", 0, &bound) != SSH_OK;
+}
+
+TEST_F(RawClient, ConnectionMessageBeforeAuthenticationIsCutOff) {
     start();
     auto c = connected();
     ASSERT_TRUE(eventually([&] { return server_->current().unauthenticated == 1; }));
-    ssh_channel ch = ssh_channel_new(c->get());
-    ASSERT_NE(ch, nullptr);
-    EXPECT_NE(ssh_channel_open_session(ch), SSH_OK);
-    ssh_channel_free(ch);
+    EXPECT_TRUE(connection_message_refused(*c));
     EXPECT_TRUE(no_unauthenticated()) << "the connection is still held";
     EXPECT_EQ(server_->current().authenticated, 0u);
-    // The connection is gone: nothing more works on it.
-    EXPECT_EQ(c->login(admin_), SSH_AUTH_ERROR);
-    EXPECT_FALSE(ssh_is_connected(c->get()));
-    EXPECT_EQ(count_of(audit(), "outcome=accepted"), 0u);
+    EXPECT_TRUE(peer_closed(c->get()));
+    EXPECT_EQ(count_of(audit(), "outcome=accepted"), 0u) << audit();
     normal_client_gets_in();
 }
 
@@ -327,26 +366,26 @@ TEST_F(RawClient, ServiceRequestOutOfOrderIsCutOff) {
     EXPECT_NE(ssh_service_request(c->get(), "ssh-connection"), SSH_OK);
     EXPECT_TRUE(no_unauthenticated()) << "the connection is still held";
     EXPECT_TRUE(eventually([&] { return audit().find("service request for ssh-connection") != std::string::npos; })) << audit();
-    EXPECT_EQ(c->login(admin_), SSH_AUTH_ERROR);
+    EXPECT_TRUE(peer_closed(c->get()));
     normal_client_gets_in();
 }
 
 // A client asking whether a key is acceptable has not authenticated: only
 // a verified signature does. The server answers PK_OK for a listed key
-// offered without a signature, and the connection stays unauthenticated: a
-// channel open on it is refused and ends it.
+// offered without a signature (libssh's client reports SSH_AUTH_SUCCESS),
+// yet the connection is still unauthenticated: libssh's client will not
+// open a channel on it, and a connection-protocol message from it is
+// refused and ends it.
 TEST_F(RawClient, KeyOfferedWithoutSignatureDoesNotAuthenticate) {
     start();
     auto c = connected();
     const auto pub = public_of(admin_);
     ASSERT_EQ(ssh_userauth_try_publickey(c->get(), nullptr, pub.get()), SSH_AUTH_SUCCESS) << ssh_get_error(c->get());
     EXPECT_EQ(server_->current().authenticated, 0u);
-    ssh_channel ch = ssh_channel_new(c->get());
-    ASSERT_NE(ch, nullptr);
-    EXPECT_NE(ssh_channel_open_session(ch), SSH_OK);
-    ssh_channel_free(ch);
+    EXPECT_TRUE(connection_message_refused(*c));
     EXPECT_TRUE(no_unauthenticated()) << "the connection is still held";
     EXPECT_EQ(server_->current().authenticated, 0u);
+    EXPECT_TRUE(peer_closed(c->get()));
     EXPECT_EQ(count_of(audit(), "outcome=accepted"), 0u) << audit();
     // The same key, signing, on a fresh connection gets in.
     normal_client_gets_in();
@@ -367,8 +406,7 @@ TEST_F(RawClient, UnknownKeyIsDeniedThenDisconnected) {
     EXPECT_TRUE(second == SSH_AUTH_DENIED || second == SSH_AUTH_ERROR) << second;
     EXPECT_TRUE(eventually([&] { return audit().find("too many authentication failures") != std::string::npos; })) << audit();
     EXPECT_TRUE(no_unauthenticated()) << "the connection is still held";
-    // Even the right key is too late now.
-    EXPECT_EQ(c->login(admin_), SSH_AUTH_ERROR);
+    EXPECT_TRUE(peer_closed(c->get()));
     EXPECT_EQ(count_of(audit(), "reason=\"unknown key\""), 2u) << audit();
     normal_client_gets_in();
 }
@@ -378,6 +416,7 @@ TEST_F(RawClient, UnknownKeyIsDeniedThenDisconnected) {
 TEST_F(RawClient, ReadOnlyKeyLooksButCannotKill) {
     start();
     const pid victim = n_.spawn(idle);
+    for (int i = 0; i < 3; ++i) n_.spawn(idle); // rows enough for --limit 2
     const std::string victim_text = to_string(term::from_pid(victim));
     auto c = connected();
     ASSERT_EQ(c->login(reader_), SSH_AUTH_SUCCESS) << ssh_get_error(c->get());
@@ -421,6 +460,22 @@ TEST_F(RawClient, ExecErrors) {
     EXPECT_EQ(r.status, 0) << r.err;
 }
 
+// One connection, many commands in a row (as a multiplexing client
+// does): each new channel is opened while the server may still be closing
+// the previous one, so the open can arrive in the middle of the server's
+// own work on that connection's channels.
+TEST_F(RawClient, ManyExecsInARowOnOneConnection) {
+    start();
+    auto c = connected();
+    ASSERT_EQ(c->login(admin_), SSH_AUTH_SUCCESS) << ssh_get_error(c->get());
+    for (int i = 0; i < 30; ++i) {
+        const bool usage = i % 2 == 0;
+        const auto r = c->exec(usage ? "pss" : "system");
+        ASSERT_TRUE(r.executed && r.eof) << "exec " << i << ": " << ssh_get_error(c->get());
+        EXPECT_EQ(r.status, usage ? 2 : 0) << "exec " << i << ": " << r.err;
+    }
+}
+
 // No subsystem (sftp or any other) is served; the refusal leaves the
 // connection usable.
 TEST_F(RawClient, SubsystemRefused) {
@@ -458,6 +513,42 @@ TEST_F(RawClient, MaxChannelsPerConnection) {
     EXPECT_EQ(c->exec("system").status, 0);
 }
 
+// Stopping the server with clients logged in and channels open (a node
+// that stops while operators are attached): each client is disconnected,
+// and the server's own teardown survives it.
+TEST_F(RawClient, ServerStopsWithChannelsOpen) {
+    start();
+    std::vector<std::unique_ptr<client>> clients;
+    for (int i = 0; i < 4; ++i) {
+        auto c = connected();
+        ASSERT_EQ(c->login(admin_), SSH_AUTH_SUCCESS) << ssh_get_error(c->get());
+        ASSERT_NE(c->open_session(), nullptr);
+        ASSERT_NE(c->open_session(), nullptr);
+        clients.push_back(std::move(c));
+    }
+    ASSERT_TRUE(eventually([&] { return server_->current().channels == 8; }));
+    server_.reset();
+    for (auto& c : clients) EXPECT_TRUE(peer_closed(c->get()));
+}
+
+// The idle timeout: no keystroke and no running command for that long
+// and the server ends the connection, open channel and all; the server
+// goes on serving others.
+TEST_F(RawClient, IdleTimeoutEndsConnectionWithChannelOpen) {
+    auto o = defaults();
+    o.idle_timeout = 300ms;
+    start(o);
+    {
+        auto c = connected();
+        ASSERT_EQ(c->login(admin_), SSH_AUTH_SUCCESS) << ssh_get_error(c->get());
+        ASSERT_NE(c->open_session(), nullptr);
+        EXPECT_TRUE(eventually([&] { return audit().find("reason=\"idle timeout\"") != std::string::npos; })) << audit();
+        EXPECT_TRUE(peer_closed(c->get()));
+        EXPECT_TRUE(eventually([&] { return server_->current().authenticated == 0; }));
+    }
+    normal_client_gets_in();
+}
+
 // LoginGraceTime: a connection that finishes the key exchange and then
 // does nothing is dropped once the grace time is up, not before.
 TEST_F(RawClient, LoginGraceDropsIdleConnection) {
@@ -470,7 +561,7 @@ TEST_F(RawClient, LoginGraceDropsIdleConnection) {
     EXPECT_TRUE(eventually([&] { return audit().find("not authenticated within the login grace time") != std::string::npos; })) << audit();
     EXPECT_GE(std::chrono::steady_clock::now() - before, 300ms);
     EXPECT_TRUE(no_unauthenticated());
-    EXPECT_EQ(c->login(admin_), SSH_AUTH_ERROR);
+    EXPECT_TRUE(peer_closed(c->get()));
 }
 
 // MaxStartups: idle TCP connections (not even a banner) cannot hold more

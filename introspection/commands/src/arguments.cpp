@@ -29,6 +29,19 @@ bool looks_like_pid(std::string_view text) noexcept {
 
 // "<" + text + ">" built by appends: GCC 12 warns (-Wrestrict, a false
 // positive) on a literal + std::string temporary once inlined at -O3.
+std::string shown(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    constexpr std::size_t most = 80;
+    std::string out;
+    for (std::size_t i = 0; i < text.size() && i < most; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 || c == 0x7f) out.append("\\x").push_back(hex[c >> 4]), out.push_back(hex[c & 15]);
+        else out.push_back(static_cast<char>(c));
+    }
+    if (text.size() > most) out += "...";
+    return out;
+}
+
 namespace {
 std::string bracketed(std::string_view text) { return std::string("<").append(text).append(">"); }
 } // namespace
@@ -53,7 +66,7 @@ expected<std::size_t, std::string> number(std::string_view option, std::string_v
     }
     if (!ok || v < min || v > max)
         return unexpected(std::string(option) + " is a number from " + std::to_string(min) + " to " + std::to_string(max) + ", found '" +
-                          std::string(text) + "'");
+                          shown(text) + "'");
     return v;
 }
 
@@ -67,12 +80,12 @@ expected<protocol::process_sort, std::string> sort_key(std::string_view text) {
     std::string names;
     for (std::size_t i = 0; i < protocol::process_sort_count; ++i)
         names += (i ? ", " : "") + std::string(protocol::process_sort_name(static_cast<protocol::process_sort>(i)));
-    return unexpected("--sort is one of " + names + "; found '" + std::string(text) + "'");
+    return unexpected("--sort is one of " + names + "; found '" + shown(text) + "'");
 }
 
 expected<term, std::string> term_argument(std::string_view what, std::string_view text, bool make_atoms) {
     auto t = ember::parse(text, {.existing_atoms_only = !make_atoms});
-    if (!t) return unexpected("cannot read " + std::string(what) + " '" + std::string(text) + "' as an Erlang term: " + t.error().message);
+    if (!t) return unexpected("cannot read " + std::string(what) + " '" + shown(text) + "' as an Erlang term: " + t.error().message);
     return std::move(*t);
 }
 
@@ -100,7 +113,7 @@ expected<std::string, std::string> option_value(std::string_view option, std::st
         return std::string(protocol::process_sort_name(*key));
     }
     if (option == "--resolution") {
-        if (text != "second" && text != "minute") return unexpected("--resolution is second or minute, found '" + std::string(text) + "'");
+        if (text != "second" && text != "minute") return unexpected("--resolution is second or minute, found '" + shown(text) + "'");
         return std::string(text);
     }
     if (option == "--filter") {

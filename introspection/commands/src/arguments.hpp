@@ -17,6 +17,10 @@ namespace ember::commands::detail {
 /// without the brackets.
 bool looks_like_pid(std::string_view text) noexcept;
 
+/// What the user typed, for quoting in a one-line error: control bytes
+/// (a newline in an argv word) written \xNN, and cut after 80 bytes.
+std::string shown(std::string_view text);
+
 /// A process as the node resolves it (query's engine::resolve, the agent
 /// alike): a pid's text or a registered name, both sent as a binary, so no
 /// atom is made for a name on either side. "0.42.0" gets its brackets.

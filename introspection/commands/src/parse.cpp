@@ -13,7 +13,7 @@ namespace {
 
 std::string unknown_command(std::string_view name) {
     const std::string_view near = closest(name);
-    return "unknown command '" + std::string(name) + "' (" + (near.empty() ? std::string("help lists them") : "did you mean " + std::string(near) + "?") +
+    return "unknown command '" + detail::shown(name) + "' (" + (near.empty() ? std::string("help lists them") : "did you mean " + std::string(near) + "?") +
            ")";
 }
 
@@ -55,8 +55,8 @@ expected<invocation, std::string> parse(std::span<const std::string> words, cons
             continue;
         }
         if (!inv.command || !takes(*inv.command, name)) {
-            if (!inv.command) return unexpected("unknown option " + name + " (a command's options follow it; help lists them)");
-            return unexpected("unknown option " + name + " for " + std::string(inv.command->name) + " (" + usage_line(*inv.command) + ")");
+            if (!inv.command) return unexpected("unknown option " + detail::shown(name) + " (a command's options follow it; help lists them)");
+            return unexpected("unknown option " + detail::shown(name) + " for " + std::string(inv.command->name) + " (" + usage_line(*inv.command) + ")");
         }
         if (!value) {
             if (i + 1 >= words.size()) return unexpected(name + " wants a value");

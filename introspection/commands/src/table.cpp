@@ -126,6 +126,8 @@ std::string_view closest(std::string_view name) {
     std::string_view best;
     std::size_t best_distance = 3;
     for (const command_spec& c : all()) {
+        // Lengths more than 2 apart are more than 2 edits apart: no table to fill.
+        if (name.size() > c.name.size() + 2 || c.name.size() > name.size() + 2) continue;
         const std::size_t d = distance(name, c.name);
         if (d < best_distance && d < name.size()) best = c.name, best_distance = d;
     }
