@@ -19,7 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
+using protocol::errno_text;
+using protocol::write_all;
 
 // 2026-12-02T10:15:04.123Z. Floor division, so a time before 1970 still
 // gets milliseconds in 0..999.
@@ -83,15 +84,6 @@ void append_value(std::string& out, std::string_view value, std::size_t cap) {
     out += '"';
 }
 
-bool write_all(int fd, std::string_view text) {
-    while (!text.empty()) {
-        const ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
 
 } // namespace
 

@@ -13,6 +13,8 @@
 
 #include "authorized_keys.hpp"
 
+#include "ember/protocol/private_files.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,13 +35,9 @@ namespace fs = std::filesystem;
 
 unexpected<std::string> fail(std::string text) { return unexpected(std::move(text)); }
 
-std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
+using protocol::errno_text;
 
-std::string octal(mode_t mode) {
-    std::array<char, 8> buf{};
-    std::snprintf(buf.data(), buf.size(), "%04o", static_cast<unsigned>(mode & 07777));
-    return buf.data();
-}
+std::string octal(mode_t mode) { return protocol::mode_text(static_cast<unsigned>(mode)); }
 
 // A piece of the line fit to quote in an error: at most `max` bytes, and
 // anything unprintable as '?', so the error stays one readable line.
@@ -317,23 +315,15 @@ expected<void, std::string> check_directories(const fs::path& file) {
     return {};
 }
 
-// Closes a descriptor on every path out.
-struct fd_closer {
-    int fd;
-    ~fd_closer() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
 expected<std::string, std::string> read_checked(const fs::path& file) {
     // O_NONBLOCK: a FIFO must not hang the open; fstat refuses it next.
-    const fd_closer fd{::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)};
-    if (fd.fd < 0) {
+    const protocol::unique_fd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) {
         if (errno == ELOOP) return fail(file.string() + " is a symbolic link; give the file itself");
         return fail("cannot open " + file.string() + ": " + errno_text(errno));
     }
     struct stat st {};
-    if (::fstat(fd.fd, &st) != 0) return fail("cannot read " + file.string() + ": " + errno_text(errno));
+    if (::fstat(fd.get(), &st) != 0) return fail("cannot read " + file.string() + ": " + errno_text(errno));
     if (!S_ISREG(st.st_mode)) return fail(file.string() + " is not a regular file");
     if (auto ok = check_owner_and_mode(st, file); !ok) return unexpected(ok.error());
     if (auto ok = check_directories(file); !ok) return unexpected(ok.error());
@@ -343,7 +333,7 @@ expected<std::string, std::string> read_checked(const fs::path& file) {
     std::string text(authorized_keys::max_file_bytes + 1, '\0');
     std::size_t got = 0;
     while (got < text.size()) {
-        const ssize_t n = ::read(fd.fd, text.data() + got, text.size() - got);
+        const ssize_t n = ::read(fd.get(), text.data() + got, text.size() - got);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return fail("cannot read " + file.string() + ": " + errno_text(errno));
         if (n == 0) break;

@@ -27,23 +27,10 @@ constexpr std::string_view what = "the command history";
 
 unexpected<std::string> fail(std::string text) { return unexpected(std::move(text)); }
 
-std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
+using protocol::errno_text;
+using protocol::write_all;
 
 std::string named(const fs::path& file) { return std::string(what) + " " + file.string(); }
-
-// Closes a descriptor on every path out.
-class fd_guard {
-public:
-    explicit fd_guard(int fd) : fd_(fd) {}
-    ~fd_guard() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    fd_guard(const fd_guard&) = delete;
-    fd_guard& operator=(const fd_guard&) = delete;
-
-private:
-    int fd_;
-};
 
 bool is_continuation(unsigned char b) noexcept { return (b & 0xC0) == 0x80; }
 
@@ -111,15 +98,6 @@ private:
     std::deque<std::string> kept_;
 };
 
-bool write_all(int fd, std::string_view text) {
-    while (!text.empty()) {
-        const ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
 
 // The newest `limit` valid lines of `file`; an empty result when it is
 // missing.
@@ -132,7 +110,7 @@ expected<file_lines, std::string> read_lines(const fs::path& file, std::size_t l
         if (errno == ELOOP) return fail(named(file) + " is a symbolic link; it must be a regular file");
         return fail("cannot open " + named(file) + ": " + errno_text(errno));
     }
-    fd_guard guard(fd);
+    protocol::unique_fd guard(fd);
     if (auto ok = protocol::check_private_file(fd, file, what); !ok) return unexpected(ok.error());
 
     // A file far over the limit (appended to by a shell that could never
@@ -244,7 +222,7 @@ expected<void, std::string> history::append_to_file(std::string_view line) {
             if (errno == ELOOP) return fail(named(file_) + " is a symbolic link; it must be a regular file");
             return fail("cannot open " + named(file_) + ": " + errno_text(errno));
         }
-        fd_guard guard(fd);
+        protocol::unique_fd guard(fd);
         // Created now under a umask, or long ago: the same rules as load().
         if (auto ok = protocol::check_private_file(fd, file_, what); !ok) return unexpected(ok.error());
         std::string text;

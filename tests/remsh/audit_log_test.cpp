@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include "audit_log.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ember::remsh {
 namespace {
@@ -85,17 +84,8 @@ TEST(audit_log_format, values_are_capped_with_a_marker) {
 
 class audit_log_file : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "ember-audit-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-        dir_ = pattern;
-        file_ = dir_ / audit_log_file_name;
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
-    }
-    fs::path dir_, file_;
+    ember::testing::temp_dir dir_{"ember-audit-"};
+    const fs::path file_ = dir_ / audit_log_file_name;
 };
 
 TEST_F(audit_log_file, a_new_file_is_0600_whatever_the_umask_and_appended_across_reopen) {

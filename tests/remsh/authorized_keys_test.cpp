@@ -7,13 +7,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <string>
 
 #include "authorized_keys.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ember::remsh {
 namespace {
@@ -44,28 +42,8 @@ std::string line_of(ssh_key k, std::string_view options = "", std::string_view c
     return line;
 }
 
-// What a command prints on its stdout.
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* p = ::popen(command.c_str(), "r");
-    if (p == nullptr) return out;
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-    ::pclose(p);
-    return out;
-}
-
 class authorized_keys_test : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "ember-keys-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-        dir_ = pattern;
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
-    }
     fs::path write(const std::string& text, unsigned mode = 0600, const std::string& name = "authorized_keys") {
         const fs::path f = dir_ / name;
         std::ofstream(f, std::ios::binary | std::ios::trunc) << text;
@@ -78,7 +56,7 @@ protected:
         EXPECT_FALSE(k.has_value()) << "loaded: " << text;
         return k ? std::string() : k.error();
     }
-    fs::path dir_;
+    ember::testing::temp_dir dir_{"ember-keys-"};
 };
 
 TEST_F(authorized_keys_test, keys_roles_comments_and_line_numbers) {
@@ -162,7 +140,7 @@ TEST_F(authorized_keys_test, the_fingerprint_is_what_ssh_keygen_prints) {
         const auto k = generate(type, bits);
         const fs::path pub = write(line_of(k.get(), "", "test") + "\n", 0644, "key.pub");
         // "256 SHA256:xxxx test (ED25519)"
-        const std::string out = run("ssh-keygen -E sha256 -lf " + pub.string());
+        const std::string out = ember::testing::command_output("ssh-keygen -E sha256 -lf " + pub.string());
         const std::size_t sp = out.find(' ');
         ASSERT_NE(sp, std::string::npos) << "ssh-keygen said: " << out;
         const std::string expected = out.substr(sp + 1, out.find(' ', sp + 1) - sp - 1);
@@ -345,7 +323,7 @@ TEST_F(authorized_keys_test, a_symlink_a_directory_or_a_missing_file_is_refused)
     ASSERT_FALSE(link.has_value());
     EXPECT_NE(link.error().find("symbolic link"), std::string::npos) << link.error();
 
-    auto d = authorized_keys::load(dir_);
+    auto d = authorized_keys::load(dir_.path());
     ASSERT_FALSE(d.has_value());
     EXPECT_NE(d.error().find("not a regular file"), std::string::npos) << d.error();
 

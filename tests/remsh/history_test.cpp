@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "history.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ember::remsh {
 namespace {
@@ -26,14 +26,6 @@ using lines = std::vector<std::string>;
 
 class History : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string tmpl = (fs::temp_directory_path() / "ember_history_test_XXXXXX").string();
-        ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-        dir_ = tmpl;
-        file_ = dir_ / "history";
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-
     std::string read(const fs::path& p) const {
         std::ifstream in(p, std::ios::binary);
         std::ostringstream s;
@@ -44,15 +36,21 @@ protected:
         std::ofstream(p, std::ios::binary) << text;
         ::chmod(p.c_str(), mode);
     }
+    /// The history file holding `count` lines: prefix0, prefix1, ...
+    void write_numbered(const std::string& prefix, int count) const {
+        std::string text;
+        for (int i = 0; i < count; ++i) text += prefix + std::to_string(i) + "\n";
+        write(file_, text);
+    }
     static unsigned mode_of(const fs::path& p) {
         struct stat st {};
         EXPECT_EQ(::lstat(p.c_str(), &st), 0);
         return st.st_mode & 07777;
     }
-    std::size_t files_in_dir() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), fs::directory_iterator())); }
+    std::size_t files_in_dir() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_.path()), fs::directory_iterator())); }
 
-    fs::path dir_;
-    fs::path file_;
+    ember::testing::temp_dir dir_{"ember_history_test_"};
+    const fs::path file_ = dir_ / "history";
 };
 
 TEST_F(History, AMissingFileIsAnEmptyHistory) {
@@ -96,18 +94,14 @@ TEST_F(History, LoadSkipsBadLines) {
 }
 
 TEST_F(History, LoadKeepsTheNewestLimit) {
-    std::string text;
-    for (int i = 0; i < 10; ++i) text += "cmd" + std::to_string(i) + "\n";
-    write(file_, text);
+    write_numbered("cmd", 10);
     history h(file_, 3);
     ASSERT_TRUE(h.load());
     EXPECT_EQ(h.entries(), (lines{"cmd7", "cmd8", "cmd9"}));
 }
 
 TEST_F(History, AHugeFileIsReadFromItsTailAndRewrittenOnTheNextAdd) {
-    std::string text;
-    for (int i = 0; i < 20000; ++i) text += "line" + std::to_string(i) + "\n";
-    write(file_, text);
+    write_numbered("line", 20000);
     history h(file_, 2);
     ASSERT_TRUE(h.load());
     EXPECT_EQ(h.entries(), (lines{"line19998", "line19999"}));

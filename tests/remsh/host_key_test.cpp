@@ -7,28 +7,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <string>
 
 #include "host_key.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ember::remsh {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string run(const std::string& command) {
-    std::string out;
-    FILE* p = ::popen(command.c_str(), "r");
-    if (p == nullptr) return out;
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-    ::pclose(p);
-    return out;
-}
 
 unsigned mode_of(const fs::path& p) {
     struct stat st {};
@@ -43,16 +31,6 @@ std::string contents(const fs::path& p) {
 
 class host_key_test : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "ember-hostkey-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-        dir_ = pattern;
-        state_ = dir_ / "state";
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
-    }
     host_key made() {
         auto k = load_or_create_host_key(state_);
         EXPECT_TRUE(k.has_value()) << k.error();
@@ -63,7 +41,8 @@ protected:
         EXPECT_FALSE(k.has_value()) << "loaded";
         return k ? std::string() : k.error();
     }
-    fs::path dir_, state_;
+    ember::testing::temp_dir dir_{"ember-hostkey-"};
+    const fs::path state_ = dir_ / "state";
 };
 
 TEST_F(host_key_test, made_on_first_start_and_the_same_on_the_next) {
@@ -95,10 +74,10 @@ TEST_F(host_key_test, made_on_first_start_and_the_same_on_the_next) {
 TEST_F(host_key_test, openssh_reads_the_files_and_prints_the_same_fingerprint) {
     const host_key k = made();
     // "256 SHA256:xxxx ember-node (ED25519)"
-    const std::string listed = run("ssh-keygen -E sha256 -lf " + k.public_file.string());
+    const std::string listed = ember::testing::command_output("ssh-keygen -E sha256 -lf " + k.public_file.string());
     EXPECT_EQ(listed.rfind("256 " + k.fingerprint + " ember-node (ED25519)", 0), 0u) << listed << " vs " << k.fingerprint;
     // The private key is OpenSSH's format: ssh-keygen derives the same public key.
-    std::string derived = run("ssh-keygen -y -f " + k.file.string());
+    std::string derived = ember::testing::command_output("ssh-keygen -y -f " + k.file.string());
     while (!derived.empty() && (derived.back() == '\n' || derived.back() == ' ')) derived.pop_back();
     EXPECT_EQ(derived.substr(0, derived.find(' ', 12)), k.public_line.substr(0, k.public_line.find(' ', 12))) << derived;
 }

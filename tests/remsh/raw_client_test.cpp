@@ -37,6 +37,7 @@
 #include "ember/runtime/node.hpp"
 #include "ember/runtime/process.hpp"
 #include "ember/term/print.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ember::remsh {
 namespace {
@@ -249,12 +250,6 @@ private:
 class RawClient : public ::testing::Test {
 protected:
     void SetUp() override {
-        // Under /tmp (a root-owned sticky directory), never $TMPDIR: the
-        // authorized_keys check refuses a group- or other-writable parent.
-        std::string pattern = "/tmp/ember-remsh-raw-XXXXXX";
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-        dir_ = pattern;
-        ASSERT_EQ(::chmod(dir_.c_str(), 0700), 0);
         admin_ = generate_key();
         reader_ = generate_key();
         stranger_ = generate_key();
@@ -278,8 +273,6 @@ protected:
             return now.unauthenticated == 0 && now.authenticated == 0;
         });
         server_.reset(); // before the engine and the node
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
     }
 
     server_options defaults() const {
@@ -311,6 +304,14 @@ protected:
         return eventually([&] { return server_->current().unauthenticated == 0; });
     }
 
+    /// The server has ended `c`'s connection, which never authenticated.
+    void expect_cut_off_unauthenticated(client& c) {
+        EXPECT_TRUE(no_unauthenticated()) << "the connection is still held";
+        EXPECT_EQ(server_->current().authenticated, 0u);
+        EXPECT_TRUE(peer_closed(c.get()));
+        EXPECT_EQ(count_of(audit(), "outcome=accepted"), 0u) << audit();
+    }
+
     /// A fresh connection logs in with the admin key and runs `system`.
     void normal_client_gets_in() {
         auto c = connected();
@@ -321,7 +322,10 @@ protected:
         EXPECT_NE(r.out.find("process"), std::string::npos) << r.out;
     }
 
-    fs::path dir_;
+    // Under /tmp (a root-owned sticky directory), never $TMPDIR: the
+    // authorized_keys check refuses a group- or other-writable parent.
+    // The first member, so removed last.
+    ember::testing::temp_dir dir_{"ember-remsh-raw-", "/tmp"};
     fs::path keys_file_;
     key_ptr admin_, reader_, stranger_;
     node n_{node_options{.schedulers = 2}};
@@ -351,10 +355,7 @@ TEST_F(RawClient, ConnectionMessageBeforeAuthenticationIsCutOff) {
     auto c = connected();
     ASSERT_TRUE(eventually([&] { return server_->current().unauthenticated == 1; }));
     EXPECT_TRUE(connection_message_refused(*c));
-    EXPECT_TRUE(no_unauthenticated()) << "the connection is still held";
-    EXPECT_EQ(server_->current().authenticated, 0u);
-    EXPECT_TRUE(peer_closed(c->get()));
-    EXPECT_EQ(count_of(audit(), "outcome=accepted"), 0u) << audit();
+    expect_cut_off_unauthenticated(*c);
     normal_client_gets_in();
 }
 
@@ -383,10 +384,7 @@ TEST_F(RawClient, KeyOfferedWithoutSignatureDoesNotAuthenticate) {
     ASSERT_EQ(ssh_userauth_try_publickey(c->get(), nullptr, pub.get()), SSH_AUTH_SUCCESS) << ssh_get_error(c->get());
     EXPECT_EQ(server_->current().authenticated, 0u);
     EXPECT_TRUE(connection_message_refused(*c));
-    EXPECT_TRUE(no_unauthenticated()) << "the connection is still held";
-    EXPECT_EQ(server_->current().authenticated, 0u);
-    EXPECT_TRUE(peer_closed(c->get()));
-    EXPECT_EQ(count_of(audit(), "outcome=accepted"), 0u) << audit();
+    expect_cut_off_unauthenticated(*c);
     // The same key, signing, on a fresh connection gets in.
     normal_client_gets_in();
     EXPECT_EQ(count_of(audit(), "outcome=accepted"), 1u) << audit();

@@ -198,6 +198,12 @@ class ShellTest(unittest.TestCase):
         wait_for(lambda: self.ssh(self.reader_key, "info", victim).returncode == 1, "the killed process to be gone")
         r = self.ssh(self.reader_key, "info", victim)
         self.assertIn("no process", r.stderr)
+        # Its supervisor restarted it, and the tree says so: the restart
+        # history names the child, its old pid and why it died.
+        def restart_shown():
+            out = self.ssh(self.reader_key, "tree", "shop").stdout
+            return re.search(r"customer\s+" + re.escape(victim) + r"\s+killed", out)
+        wait_for(restart_shown, "the restart in the tree")
         audit = self.node.audit()
         self.assertRegex(audit, r"command .*kill " + re.escape(victim) + r".*outcome=ok")
 

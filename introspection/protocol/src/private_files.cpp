@@ -25,40 +25,10 @@ namespace fs = std::filesystem;
 
 unexpected<std::string> fail(std::string text) { return unexpected(std::move(text)); }
 
-std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
-
-std::string octal(mode_t mode) {
-    std::array<char, 8> buf{};
-    std::snprintf(buf.data(), buf.size(), "%04o", static_cast<unsigned>(mode & 07777));
-    return buf.data();
-}
+std::string octal(mode_t mode) { return mode_text(static_cast<unsigned>(mode)); }
 
 std::string named(std::string_view what, const fs::path& p) { return std::string(what) + " " + p.string(); }
 
-// Closes a descriptor on every path out.
-class fd_guard {
-public:
-    explicit fd_guard(int fd) : fd_(fd) {}
-    ~fd_guard() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    fd_guard(const fd_guard&) = delete;
-    fd_guard& operator=(const fd_guard&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
-
-bool write_all(int fd, std::string_view text) {
-    while (!text.empty()) {
-        const ssize_t n = ::write(fd, text.data(), text.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        text.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
 
 // fsync of the directory holding `file`, so that a rename or link done in
 // it is on disk. Some file systems refuse fsync on a directory (EINVAL):
@@ -67,7 +37,7 @@ bool sync_parent(const fs::path& file) {
     const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return false;
-    fd_guard guard(fd);
+    unique_fd guard(fd);
     return ::fsync(fd) == 0 || errno == EINVAL;
 }
 
@@ -111,7 +81,7 @@ expected<bool, std::string> write_private_file(const fs::path& file, std::string
     auto made = make_temporary(file, tmp, what);
     if (!made) return unexpected(std::move(made).error());
     {
-        fd_guard fd(*made);
+        unique_fd fd(*made);
         if (::fchmod(fd.get(), static_cast<mode_t>(mode & 07777)) != 0 || !write_all(fd.get(), content) || ::fsync(fd.get()) != 0) {
             const int e = errno;
             ::unlink(tmp.c_str());
@@ -156,7 +126,7 @@ expected<std::optional<std::string>, std::string> read_private_file(const fs::pa
         if (errno == ELOOP) return fail(named(what, file) + " is a symbolic link; it must be a regular file");
         return fail("cannot open " + named(what, file) + ": " + errno_text(errno));
     }
-    fd_guard guard(fd);
+    unique_fd guard(fd);
     if (auto ok = check_private_file(fd, file, what); !ok) return unexpected(ok.error());
     // One byte past the limit tells a file that is too long, whatever
     // fstat said about its size a moment ago.
@@ -172,6 +142,31 @@ expected<std::optional<std::string>, std::string> read_private_file(const fs::pa
     if (got > max_bytes) return fail(named(what, file) + " is longer than " + std::to_string(max_bytes) + " bytes");
     text.resize(got);
     return std::optional<std::string>(std::move(text));
+}
+
+// [descriptors] -----------------------------------------------------------------
+
+void unique_fd::reset(int fd) noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+}
+
+bool write_all(int fd, std::string_view text) noexcept {
+    while (!text.empty()) {
+        const ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
+
+std::string mode_text(unsigned mode) {
+    std::array<char, 8> buf{};
+    std::snprintf(buf.data(), buf.size(), "%04o", mode & 07777u);
+    return buf.data();
 }
 
 } // namespace ember::protocol

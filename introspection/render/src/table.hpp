@@ -4,9 +4,12 @@
 // ember::render.
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "ember/protocol/replies.hpp"
 
 namespace ember::render::detail {
 
@@ -67,5 +70,9 @@ std::string one_line(std::string s);
 
 /// Appends `line` (made one line) cut at `width` (0: whole) and a newline.
 void append_line(std::string& out, std::string_view line, std::size_t width);
+
+/// A supervisor's restarts as a table (AT, CHILD, OLD PID, REASON), indented
+/// two spaces: `info` of a supervisor and `tree` show them the same way.
+std::string restarts_table(std::span<const protocol::restart_row> restarts, std::size_t width, bool colour);
 
 } // namespace ember::render::detail

@@ -11,6 +11,14 @@
 //   ├─ front_desk  <0.41.0>  worker  permanent
 //   └─ pool_sup  <0.43.0>  supervisor  permanent  one_for_all, 0 restarts
 //      └─ w1  <0.44.0>  worker  transient
+//   restarts of <0.40.0> (newest last):
+//       AT  CHILD       OLD PID   REASON
+//    1.5 s  front_desk  <0.41.0>  killed
+//
+// The restart history of each supervisor that has one follows its tree:
+// the last few restarts, which say what has been dying and why.
+
+#include <algorithm>
 
 #include "ember/render/text.hpp"
 #include "table.hpp"
@@ -22,6 +30,8 @@ using detail::column;
 
 // Nesting drawn at most this deep: a tree is data from the network.
 constexpr std::size_t max_drawn_depth = 64;
+// Restarts listed a supervisor, the newest; the JSON has all the node keeps.
+constexpr std::size_t max_listed_restarts = 5;
 
 std::string name_of(atom a) { return a == atoms::undefined ? std::string("-") : std::string(a.name()); }
 
@@ -57,6 +67,19 @@ void draw_children(std::string& out, const protocol::tree_node& n, const std::st
     }
 }
 
+void draw_restarts(std::string& out, const protocol::tree_node& n, std::size_t depth, const text_options& options) {
+    const auto& restarts = n.supervisor.restarts;
+    if (!restarts.empty()) {
+        const std::size_t shown = std::min(restarts.size(), max_listed_restarts);
+        std::string head = "restarts of " + pid_text(n.supervisor.pid) + " (newest last";
+        if (shown < n.supervisor.restarts_total) head += "; the last " + std::to_string(shown) + " of " + std::to_string(n.supervisor.restarts_total);
+        detail::append_line(out, head + "):", options.width);
+        out += detail::restarts_table(std::span(restarts).last(shown), options.width, options.colour);
+    }
+    if (depth < max_drawn_depth)
+        for (const auto& sub : n.subtrees) draw_restarts(out, sub, depth + 1, options);
+}
+
 } // namespace
 
 std::string text(std::span<const protocol::application_row> apps, const text_options& options) {
@@ -82,6 +105,7 @@ std::string tree(std::span<const protocol::application_row> apps, std::string_vi
         if (!a.tree) continue;
         detail::append_line(out, pid_text(a.tree->supervisor.pid) + "  " + strategy_text(a.tree->supervisor), options.width);
         draw_children(out, *a.tree, "", 0, options.width);
+        draw_restarts(out, *a.tree, 0, options);
     }
     return out;
 }

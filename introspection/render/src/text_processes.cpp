@@ -125,9 +125,7 @@ std::string text(const protocol::process_info_reply& info, const text_options& o
             detail::append_line(out, "  (" + std::to_string(s.children.size()) + " of " + count_text(s.children_count) + " children shown)", width);
         if (!s.restarts.empty()) {
             detail::append_line(out, "restarts (newest last):", width);
-            detail::table restarts({column{"  AT", true}, column{"CHILD"}, column{"OLD PID"}, column{"REASON", false, true, 8}});
-            for (const auto& r : s.restarts) restarts.add({"  " + ms_text(r.at_ms), name_of(r.child), pid_text(r.old_pid), r.reason});
-            out += restarts.render(width, options.colour);
+            out += detail::restarts_table(s.restarts, width, options.colour);
         }
     }
     if (info.cut != "complete"_atom && info.cut != atoms::undefined)
@@ -136,5 +134,16 @@ std::string text(const protocol::process_info_reply& info, const text_options& o
             width);
     return out;
 }
+
+namespace detail {
+
+std::string restarts_table(std::span<const protocol::restart_row> restarts, std::size_t width, bool colour) {
+    // On a narrow terminal the old pid goes first, then the names shrink.
+    table t({column{"  AT", true}, column{"CHILD", false, true, 6}, column{"OLD PID", false, false, 8, 1}, column{"REASON", false, true, 6}});
+    for (const auto& r : restarts) t.add({"  " + ms_text(r.at_ms), name_of(r.child), pid_text(r.old_pid), r.reason});
+    return t.render(width, colour);
+}
+
+} // namespace detail
 
 } // namespace ember::render

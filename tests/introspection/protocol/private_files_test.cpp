@@ -8,15 +8,13 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <thread>
 #include <vector>
 
 #include "ember/protocol/private_files.hpp"
+#include "support/temp_dir.hpp"
 
 namespace ember::protocol {
 namespace {
@@ -25,15 +23,6 @@ namespace fs = std::filesystem;
 
 class private_files : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "ember-private-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
-        dir_ = pattern;
-    }
-    void TearDown() override {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
-    }
     static unsigned mode_of(const fs::path& p) {
         struct stat st {};
         EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
@@ -45,10 +34,10 @@ protected:
     }
     /// No temporary file left beside the real ones.
     void expect_no_temporary() const {
-        for (const auto& e : fs::directory_iterator(dir_))
+        for (const auto& e : fs::directory_iterator(dir_.path()))
             EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << e.path();
     }
-    fs::path dir_;
+    ember::testing::temp_dir dir_{"ember-private-"};
 };
 
 // Sets the umask for one test and restores it.

@@ -164,6 +164,9 @@ TEST(render_text, applications_table_and_tree) {
                           "└─ pool_sup  <0.43.0>  supervisor  permanent  one_for_all, 0 restarts\n"
                           "   ├─ w1  <0.44.0>  worker  transient\n"
                           "   └─ w2  -  worker  temporary\n"
+                          "restarts of <0.40.0> (newest last; the last 1 of 2):\n"
+                          "     AT  CHILD       OLD PID   REASON\n"
+                          "  1.5 s  front_desk  <0.41.0>  killed\n"
                           "\n"
                           "batch  stopped: shutdown\n");
     EXPECT_EQ(tree(apps, "batch"), "batch  stopped: shutdown\n");

@@ -64,4 +64,39 @@ EMBER_PROTOCOL_EXPORT expected<void, std::string> check_private_file(int fd, con
 EMBER_PROTOCOL_EXPORT expected<std::optional<std::string>, std::string> read_private_file(const std::filesystem::path& file, std::size_t max_bytes,
                                                                                           std::string_view what);
 
+// [descriptors] -------------------------------------------------------------
+// The small POSIX pieces the code that keeps these files needs again and
+// again (the agent's tokens, the shell's keys, history and audit log).
+
+/// Closes a descriptor on every path out. Move-only.
+class unique_fd {
+public:
+    unique_fd() = default;
+    explicit unique_fd(int fd) noexcept : fd_(fd) {}
+    unique_fd(unique_fd&& o) noexcept : fd_(o.release()) {}
+    unique_fd& operator=(unique_fd&& o) noexcept {
+        if (this != &o) reset(o.release());
+        return *this;
+    }
+    ~unique_fd() { reset(); }
+    int get() const noexcept { return fd_; }
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+    int release() noexcept {
+        const int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+    EMBER_PROTOCOL_EXPORT void reset(int fd = -1) noexcept;
+
+private:
+    int fd_ = -1;
+};
+
+/// Writes all of `text`, again after a signal; false on an error.
+EMBER_PROTOCOL_EXPORT bool write_all(int fd, std::string_view text) noexcept;
+/// strerror's text for an errno value, thread-safe.
+EMBER_PROTOCOL_EXPORT std::string errno_text(int e);
+/// A file's permission bits as chmod takes them: "0644".
+EMBER_PROTOCOL_EXPORT std::string mode_text(unsigned mode);
+
 } // namespace ember::protocol
