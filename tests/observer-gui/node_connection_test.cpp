@@ -80,7 +80,7 @@ TEST(node_connection, a_wrong_token_is_refused_and_not_retried) {
 }
 
 TEST(node_connection, a_closed_port_is_unreachable) {
-    const std::string where = "127.0.0.1:" + std::to_string(test::free_port());
+    const std::string where = "127.0.0.1:" + std::to_string(ember::testing::unused_port());
     node_connection c(options_for(where, "t"));
     gathered g;
     c.connect();

@@ -4,10 +4,6 @@
 // fails the test after its bound; nothing sleeps hoping something happened),
 // and looking at the requests the fake node saw.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -19,18 +15,6 @@
 #include "ember/observer/node_connection.hpp"
 
 namespace ember::observer::test {
-
-inline std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 /// Everything poll() gave, gathered across frames.
 struct gathered {

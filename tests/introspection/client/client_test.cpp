@@ -41,18 +41,6 @@ std::unique_ptr<client> connect_to(const fake_node& node, const char* token = fa
     return c ? std::move(*c) : nullptr;
 }
 
-// A port nothing listens on: bound, then closed.
-std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
 
 fake_node::answer no_answer(const fake_node::seen&) { return {}; }
 
@@ -81,7 +69,7 @@ TEST(client, a_bad_token_is_told_in_one_line) {
 }
 
 TEST(client, an_unreachable_node) {
-    const std::string where = "127.0.0.1:" + std::to_string(free_port());
+    const std::string where = "127.0.0.1:" + std::to_string(ember::testing::unused_port());
     auto c = client::connect(where, "t");
     ASSERT_FALSE(c);
     EXPECT_EQ(c.error().errc, client_errc::unreachable);

@@ -111,4 +111,8 @@ private:
     std::thread thread_;
 };
 
+/// A loopback port nothing listens on (bound, then closed): for tests of
+/// an unreachable node.
+std::uint16_t unused_port();
+
 } // namespace ember::testing
