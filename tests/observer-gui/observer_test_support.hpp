@@ -1,9 +1,8 @@
 #pragma once
-// Helpers shared by the model's tests: a free port, bounded waits that poll
-// a node_connection (each wait returns as soon as its condition holds and
+// Helpers shared by the model's tests: bounded waits that poll a
+// node_connection (each wait returns as soon as its condition holds and
 // fails the test after its bound; nothing sleeps hoping something happened),
 // and looking at the requests the fake node saw.
-
 
 #include <chrono>
 #include <cstdint>
