@@ -127,6 +127,7 @@ ssh_channel connection::on_channel_open(ssh_session session, void* self) {
     }
     ssh_channel ch = ssh_channel_new(session);
     if (!ch) return nullptr;
+    c.last_input_ = clock::now(); // opening a session is the operator at work
     // Kept aside until service() is done walking channels_: libssh calls
     // this from inside whatever libssh call a channel's service() makes.
     c.opened_.push_back(std::make_unique<session_channel>(c, ch));
