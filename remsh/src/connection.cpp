@@ -61,16 +61,9 @@ int connection::on_auth_pubkey(ssh_session, const char* user, ssh_key_struct* ke
     auto& c = *static_cast<connection*>(self);
     const authorized_key* known = key ? c.context_.keys.find(key) : nullptr;
     const std::string who = user ? std::string(user) : std::string();
-    if (signature_state == SSH_PUBLICKEY_STATE_NONE) {
-        // A client asking whether a key would do. Saying yes lets nobody
-        // in: it must now sign with that key.
-        if (known) return SSH_AUTH_SUCCESS;
-        c.failed_auths_ += 1;
-        c.context_.audit.write("auth", {{"peer", c.peer_}, {"user", who}, {"key", key ? remsh::fingerprint(key) : std::string()}, {"outcome", "refused"},
-                                        {"reason", "unknown key"}});
-        if (c.failed_auths_ >= c.context_.options.max_auth_tries) c.drop("too many authentication failures");
-        return SSH_AUTH_DENIED;
-    }
+    // A client asking whether a key would do (no signature): saying yes
+    // lets nobody in, it must now sign with that key.
+    if (signature_state == SSH_PUBLICKEY_STATE_NONE && known) return SSH_AUTH_SUCCESS;
     if (signature_state != SSH_PUBLICKEY_STATE_VALID || !known) {
         c.failed_auths_ += 1;
         c.context_.audit.write("auth", {{"peer", c.peer_},
@@ -146,8 +139,7 @@ void connection::audit_command(const std::string& line, std::string_view outcome
 
 void connection::drop(const std::string& reason) {
     if (over_) return;
-    context_.audit.write("disconnect", {{"peer", peer_}, {"key", fingerprint_}, {"reason", reason}});
-    over_ = true;
+    end(reason);
     // Sent at the next service(), outside libssh's callbacks: drop() is
     // called from them, and libssh goes on using the session after a
     // callback returns.

@@ -77,10 +77,7 @@ void session_channel::on_eof(ssh_session, ssh_channel, void* self) {
 void session_channel::on_close(ssh_session, ssh_channel, void* self) {
     auto& s = *static_cast<session_channel*>(self);
     s.closed_by_peer_ = true;
-    if (s.job_) {
-        s.job_->cancel();
-        s.job_cancelled_ = true;
-    }
+    s.cancel_job();
 }
 
 int session_channel::on_pty_request(ssh_session, ssh_channel, const char*, int width, int height, int, int, void* self) {
@@ -183,11 +180,14 @@ void session_channel::typed(std::string_view bytes) {
 }
 
 void session_channel::cancel_on_keys(std::string_view bytes) {
-    if (!job_ || job_cancelled_) return;
     const bool quits = bytes.find('\x03') != std::string_view::npos ||
                        (job_command_ == "top" && bytes.find_first_of("qQ") != std::string_view::npos);
-    if (!quits) return;
-    job_cancelled_ = true;
+    if (quits) cancel_job();
+}
+
+void session_channel::cancel_job() {
+    if (!job_ || job_cancelled_) return;
+    job_cancelled_ = true; // the audit log says "cancelled"
     job_->cancel();
 }
 
@@ -208,12 +208,7 @@ void session_channel::act_on(const std::vector<line_event>& events) {
             if (!start_command(e.line)) write_prompt();
             return; // the editor is idle now: later events come with the next start()
         }
-        case line_event::kind::interrupt:
-            if (job_ && !job_cancelled_) {
-                job_cancelled_ = true;
-                job_->cancel();
-            }
-            break;
+        case line_event::kind::interrupt: cancel_job(); break;
         case line_event::kind::eof: close_with(0); return;
         case line_event::kind::complete: start_completion(e.line); break;
         }
@@ -294,12 +289,19 @@ void session_channel::finish_command() {
 
 // [output] ------------------------------------------------------------------
 
-void session_channel::write(std::string_view text, bool error) {
-    std::string bytes = pty_ ? to_crlf(text) : std::string(text);
-    if (error && pty_) bytes = std::string(red) + bytes + std::string(reset);
-    if (error && !pty_) ssh_channel_write_stderr(channel_, bytes.data(), static_cast<uint32_t>(bytes.size()));
-    else ssh_channel_write(channel_, bytes.data(), static_cast<uint32_t>(bytes.size()));
+std::string session_channel::on_the_wire(std::string_view text, bool error) const {
+    if (!pty_) return std::string(text);
+    std::string bytes = to_crlf(text);
+    return error ? std::string(red) + bytes + std::string(reset) : bytes;
 }
+
+int session_channel::put(std::string_view bytes, bool error) {
+    // Without a PTY errors have a stream of their own; on one they are red.
+    const auto n = static_cast<uint32_t>(bytes.size());
+    return error && !pty_ ? ssh_channel_write_stderr(channel_, bytes.data(), n) : ssh_channel_write(channel_, bytes.data(), n);
+}
+
+void session_channel::write(std::string_view text, bool error) { put(on_the_wire(text, error), error); }
 
 void session_channel::pump_output() {
     // Send what the window takes now; the rest waits for the next poll
@@ -309,16 +311,11 @@ void session_channel::pump_output() {
     while (window > 0) {
         if (outbox_.empty() && job_) {
             job_->take(outbox_, std::min<std::size_t>(window, 64 * 1024));
-            for (auto& chunk : outbox_) {
-                if (pty_) chunk.text = to_crlf(chunk.text);
-                if (chunk.error && pty_) chunk.text = std::string(red) + chunk.text + std::string(reset);
-            }
+            for (auto& chunk : outbox_) chunk.text = on_the_wire(chunk.text, chunk.error);
         }
         if (outbox_.empty()) return;
         auto& chunk = outbox_.front();
-        const auto n = static_cast<uint32_t>(std::min(window, chunk.text.size()));
-        const int written = chunk.error && !pty_ ? ssh_channel_write_stderr(channel_, chunk.text.data(), n)
-                                                 : ssh_channel_write(channel_, chunk.text.data(), n);
+        const int written = put(std::string_view(chunk.text).substr(0, window), chunk.error);
         if (written <= 0) return;
         window -= std::min(window, static_cast<std::size_t>(written));
         chunk.text.erase(0, static_cast<std::size_t>(written));
@@ -329,10 +326,7 @@ void session_channel::pump_output() {
 void session_channel::close_with(int status) {
     if (mode_ == mode::closing) return;
     mode_ = mode::closing;
-    if (job_) {
-        job_->cancel();
-        job_cancelled_ = true;
-    }
+    cancel_job();
     if (!closed_by_peer_ && ssh_channel_is_open(channel_)) {
         ssh_channel_request_send_exit_status(channel_, status);
         ssh_channel_send_eof(channel_);

@@ -70,6 +70,7 @@ private:
     void act_on(const std::vector<line_event>& events);
     /// Ctrl-C (and q in top) cancels the running command.
     void cancel_on_keys(std::string_view bytes);
+    void cancel_job();
     void send(const std::string& bytes);
     /// Parses and starts one command line; false when it could not start
     /// (the error is written).
@@ -79,6 +80,10 @@ private:
     void finish_completion();
     void pump_output();
     void write(std::string_view text, bool error = false);
+    /// Output as it goes on the wire: CRLF, and errors in red, on a PTY.
+    std::string on_the_wire(std::string_view text, bool error) const;
+    /// Sends wire bytes: errors to the error stream without a PTY.
+    int put(std::string_view bytes, bool error);
     void write_prompt();
     std::string prompt() const;
     void close_with(int status);
