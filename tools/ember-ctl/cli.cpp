@@ -11,29 +11,17 @@ namespace {
 
 constexpr std::string_view globals[] = {"--connect", "--token-file", "--timeout", "--width"};
 
-expected<std::size_t, std::string> number(std::string_view option, std::string_view text, std::size_t max) {
-    std::size_t v = 0;
-    if (text.empty() || text.size() > 12) return unexpected(std::string(option) + " wants a number, found '" + std::string(text) + "'");
-    for (char c : text) {
-        if (c < '0' || c > '9') return unexpected(std::string(option) + " wants a number, found '" + std::string(text) + "'");
-        v = v * 10 + static_cast<std::size_t>(c - '0');
-    }
-    if (v > max) return unexpected(std::string(option) + " is at most " + std::to_string(max) + ", found " + std::string(text));
-    return v;
-}
-
 expected<void, std::string> take_global(invocation& inv, std::string_view name, const std::string& value) {
     if (name == "--connect") {
         inv.connect = value;
     } else if (name == "--token-file") {
         inv.token_file = value;
     } else if (name == "--timeout") {
-        auto ms = number(name, value, 24 * 3600 * 1000);
+        auto ms = commands::read_number(name, value, 1, 24 * 3600 * 1000); // milliseconds
         if (!ms) return unexpected(ms.error());
-        if (*ms == 0) return unexpected(std::string("--timeout is in milliseconds, at least 1"));
         inv.timeout = std::chrono::milliseconds(*ms);
     } else {
-        auto w = number(name, value, 100'000);
+        auto w = commands::read_number(name, value, 0, 100'000);
         if (!w) return unexpected(w.error());
         inv.width = *w;
     }

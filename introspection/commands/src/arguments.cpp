@@ -56,7 +56,11 @@ std::string process_words(std::string_view text) {
     return std::string("named '").append(text).append("'");
 }
 
-expected<std::size_t, std::string> number(std::string_view option, std::string_view text, std::size_t min, std::size_t max) {
+} // namespace ember::commands::detail
+
+namespace ember::commands {
+
+expected<std::size_t, std::string> read_number(std::string_view option, std::string_view text, std::size_t min, std::size_t max) {
     std::size_t v = 0;
     // 12 digits: more than any bound here, and no overflow.
     bool ok = !text.empty() && text.size() <= 12;
@@ -66,9 +70,13 @@ expected<std::size_t, std::string> number(std::string_view option, std::string_v
     }
     if (!ok || v < min || v > max)
         return unexpected(std::string(option) + " is a number from " + std::to_string(min) + " to " + std::to_string(max) + ", found '" +
-                          shown(text) + "'");
+                          detail::shown(text) + "'");
     return v;
 }
+
+} // namespace ember::commands
+
+namespace ember::commands::detail {
 
 expected<protocol::process_sort, std::string> sort_key(std::string_view text) {
     for (const sort_alias& a : sort_aliases())
@@ -122,7 +130,7 @@ expected<std::string, std::string> option_value(std::string_view option, std::st
         return std::string(text);
     }
     if (number_bounds b; number_option(option, b)) {
-        auto n = number(option, text, b.min, b.max);
+        auto n = read_number(option, text, b.min, b.max);
         if (!n) return unexpected(n.error());
         return std::to_string(*n);
     }
@@ -133,7 +141,7 @@ std::size_t size_option(const invocation& inv, std::string_view option, std::siz
     auto it = inv.options.find(option);
     number_bounds b;
     if (it == inv.options.end() || !number_option(option, b)) return fallback;
-    auto n = number(option, it->second, b.min, b.max);
+    auto n = read_number(option, it->second, b.min, b.max);
     return n ? *n : fallback;
 }
 

@@ -30,9 +30,6 @@ term process_term(std::string_view text);
 /// for a pid, "named 'front_desk'" for a name.
 std::string process_words(std::string_view text);
 
-/// `option` (for the message) read as a number from `min` to `max`:
-/// "--limit is a number from 1 to 10000, found 'x'".
-expected<std::size_t, std::string> number(std::string_view option, std::string_view text, std::size_t min, std::size_t max);
 
 /// A sort key by its protocol name or an alias; the error lists the keys.
 expected<protocol::process_sort, std::string> sort_key(std::string_view text);

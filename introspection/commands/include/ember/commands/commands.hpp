@@ -129,6 +129,12 @@ EMBER_COMMANDS_EXPORT expected<std::vector<std::string>, std::string> split_line
 /// give CMD with help set (its arguments are then not counted).
 EMBER_COMMANDS_EXPORT expected<invocation, std::string> parse(std::span<const std::string> words, const parse_settings& settings = {});
 
+/// An option's value read as a whole number from `min` to `max`, for a
+/// front door's own options too (ember-ctl's --timeout): the error is
+/// "--limit is a number from 1 to 10000, found 'x'".
+EMBER_COMMANDS_EXPORT expected<std::size_t, std::string> read_number(std::string_view option, std::string_view text, std::size_t min,
+                                                                     std::size_t max);
+
 /// The whole help text (every command, its options, the sort keys), or one
 /// command's usage line, summary and options. `program` leads usage lines:
 /// "ember-ctl" or "" for the shell. A front door adds its own options
