@@ -34,7 +34,8 @@ set(EMBER_COMPONENT_EDGES
   "agent:query,protocol"
   "client:protocol"
   "remsh:query,commands"
-  "observer:client,render")
+  "observer:client,render"
+  "observer_ui:observer")
 
 include(GenerateExportHeader)
 include(GNUInstallDirs)
@@ -184,6 +185,66 @@ function(_ember_check_components)
       endif()
       if(NOT lib IN_LIST declared)
         message(FATAL_ERROR "component '${name}' links '${lib}', which its ember_add_component call does not declare (declared: ${declared}); see docs/ARCHITECTURE.md")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
+
+# ember_forbid_links(target lib...): fails configuration when `target`
+# reaches any of `lib` (ember_runtime, ...) through its link libraries,
+# directly or through any target it links. Programs are no components, so
+# this holds them to docs/ARCHITECTURE.md: ember-observer never links the
+# runtime.
+function(ember_forbid_links target)
+  set_property(TARGET ${target} APPEND PROPERTY EMBER_FORBIDDEN_LINKS ${ARGN})
+  set_property(GLOBAL APPEND PROPERTY EMBER_FORBID_TARGETS ${target})
+  get_property(armed GLOBAL PROPERTY EMBER_FORBID_CHECK_ARMED)
+  if(NOT armed)
+    set_property(GLOBAL PROPERTY EMBER_FORBID_CHECK_ARMED TRUE)
+    cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL _ember_check_forbidden_links)
+  endif()
+endfunction()
+
+# Every target `target` links, transitively (names as written in the link
+# lists; aliases resolved).
+function(_ember_link_closure target out)
+  set(seen "")
+  set(todo ${target})
+  while(todo)
+    list(POP_FRONT todo current)
+    if(NOT TARGET ${current})
+      continue()
+    endif()
+    get_target_property(aliased ${current} ALIASED_TARGET)
+    if(aliased)
+      set(current ${aliased})
+    endif()
+    if(current IN_LIST seen)
+      continue()
+    endif()
+    list(APPEND seen ${current})
+    foreach(property LINK_LIBRARIES INTERFACE_LINK_LIBRARIES)
+      get_target_property(libs ${current} ${property})
+      if(libs)
+        foreach(lib IN LISTS libs)
+          if(NOT lib MATCHES "^\\$<")
+            list(APPEND todo ${lib})
+          endif()
+        endforeach()
+      endif()
+    endforeach()
+  endwhile()
+  set(${out} "${seen}" PARENT_SCOPE)
+endfunction()
+
+function(_ember_check_forbidden_links)
+  get_property(targets GLOBAL PROPERTY EMBER_FORBID_TARGETS)
+  foreach(target IN LISTS targets)
+    get_target_property(forbidden ${target} EMBER_FORBIDDEN_LINKS)
+    _ember_link_closure(${target} closure)
+    foreach(lib IN LISTS forbidden)
+      if(lib IN_LIST closure)
+        message(FATAL_ERROR "'${target}' links '${lib}', which docs/ARCHITECTURE.md forbids it (it reaches: ${closure})")
       endif()
     endforeach()
   endforeach()

@@ -17,6 +17,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <thread>
 #include <utility>
@@ -73,7 +74,14 @@ struct node_connection::shared {
     bool connect_asked = false;
     bool disconnect_asked = false;
     std::vector<subscription_spec> wanted;
-    std::deque<std::pair<std::uint64_t, term>> requests;
+    // A request, a trace to start (`trace` set) or one to stop (`stop`).
+    struct job {
+        std::uint64_t ticket = 0;
+        term request;
+        std::optional<protocol::trace_options> trace;
+        bool stop = false;
+    };
+    std::deque<job> requests;
     std::uint64_t next_ticket = 1;
 
     // The connection (mu). `client` is replaced by the worker only; poll()
@@ -83,11 +91,13 @@ struct node_connection::shared {
     std::string last_error;
     std::string node_name;
     protocol::access_level access = protocol::access_level::read_only;
+    std::int64_t protocol_version = 0;
     std::uint64_t generation = 0;
     // Subscriptions the node holds for us, by the client's id, and specs it
     // refused (not asked again until `wanted` changes).
     std::map<client::subscription_id, subscription_spec> active;
     std::vector<subscription_spec> refused;
+    std::map<client::subscription_id, std::uint64_t> traces; // by the client's id: the ticket start_trace gave
     bool subscribing = false; // a subscribe is in flight: a push of an id not in `active` yet may be its first
 
     // Worker only.
@@ -113,6 +123,7 @@ struct node_connection::shared {
     void connected(std::unique_lock<std::mutex>& lock);
     bool reconcile_due() const;
     void reconcile(std::unique_lock<std::mutex>& lock);
+    void serve(std::unique_lock<std::mutex>& lock, job j);
     void close(std::unique_lock<std::mutex>& lock);
 };
 
@@ -144,19 +155,16 @@ void node_connection::shared::run(std::stop_token stop) {
             continue;
         }
         if (state == connection_state::connected && !requests.empty()) {
-            auto [ticket, req] = std::move(requests.front());
+            job j = std::move(requests.front());
             requests.pop_front();
-            auto c = client;
-            lock.unlock();
-            auto value = c->request(req);
-            lock.lock();
-            replies.push_back({ticket, std::move(value)});
+            serve(lock, std::move(j));
             continue;
         }
         if (state != connection_state::connected && !requests.empty()) {
-            for (auto& [ticket, req] : requests)
-                replies.push_back({ticket, unexpected(client::client_error{client::client_errc::connection_lost, atoms::undefined,
-                                                                           "not connected to " + options.where})});
+            for (auto& j : requests)
+                if (!j.stop)
+                    replies.push_back({j.ticket, unexpected(client::client_error{client::client_errc::connection_lost, atoms::undefined,
+                                                                                 "not connected to " + options.where})});
             requests.clear();
             continue;
         }
@@ -213,6 +221,8 @@ void node_connection::shared::connected(std::unique_lock<std::mutex>& lock) {
     const auto info = client->info();
     node_name = std::string(info.node.name());
     access = info.access;
+    protocol_version = info.version;
+    traces.clear(); // the node forgot them with the old connection; their pushes end there
     ++generation;
     enter(connection_state::connected);
     arrival a{generation, std::nullopt, {}};
@@ -271,9 +281,43 @@ void node_connection::shared::reconcile(std::unique_lock<std::mutex>& lock) {
     }
 }
 
+// One request, or a trace started or stopped, with mu released while it waits.
+void node_connection::shared::serve(std::unique_lock<std::mutex>& lock, job j) {
+    auto c = client;
+    if (j.stop) {
+        auto it = std::find_if(traces.begin(), traces.end(), [&](const auto& t) { return t.second == j.ticket; });
+        if (it == traces.end()) return; // ended already
+        const auto id = it->first;
+        traces.erase(it); // its pushes are dropped from here on
+        lock.unlock();
+        (void)c->unsubscribe(id);
+        lock.lock();
+        return;
+    }
+    if (j.trace) {
+        subscribing = true; // its first rows may come before trace() returns
+        lock.unlock();
+        auto id = c->trace(j.request, *j.trace);
+        lock.lock();
+        subscribing = false;
+        if (id) {
+            traces.emplace(*id, j.ticket);
+            replies.push_back({j.ticket, term(atoms::ok)});
+        } else {
+            replies.push_back({j.ticket, unexpected(std::move(id.error()))});
+        }
+        return;
+    }
+    lock.unlock();
+    auto value = c->request(j.request);
+    lock.lock();
+    replies.push_back({j.ticket, std::move(value)});
+}
+
 void node_connection::shared::close(std::unique_lock<std::mutex>& lock) {
     auto c = std::move(client);
     active.clear();
+    traces.clear();
     refused.clear();
     if (!c) return;
     lock.unlock();
@@ -326,10 +370,29 @@ std::uint64_t node_connection::request(term request) {
     {
         std::lock_guard lock(shared_->mu);
         ticket = shared_->next_ticket++;
-        shared_->requests.emplace_back(ticket, std::move(request));
+        shared_->requests.push_back({ticket, std::move(request), std::nullopt, false});
     }
     shared_->wake.notify_all();
     return ticket;
+}
+
+std::uint64_t node_connection::start_trace(term who, protocol::trace_options options) {
+    std::uint64_t ticket = 0;
+    {
+        std::lock_guard lock(shared_->mu);
+        ticket = shared_->next_ticket++;
+        shared_->requests.push_back({ticket, std::move(who), options, false});
+    }
+    shared_->wake.notify_all();
+    return ticket;
+}
+
+void node_connection::stop_trace(std::uint64_t ticket) {
+    {
+        std::lock_guard lock(shared_->mu);
+        shared_->requests.push_back({ticket, term(), std::nullopt, true});
+    }
+    shared_->wake.notify_all();
 }
 
 node_update node_connection::poll() {
@@ -345,6 +408,7 @@ node_update node_connection::poll() {
         last_error_ = s.last_error;
         node_name_ = s.node_name;
         access_ = s.access;
+        protocol_version_ = s.protocol_version;
         generation_ = s.generation;
         c = s.client;
     }
@@ -354,6 +418,12 @@ node_update node_connection::poll() {
     {
         std::lock_guard lock(s.mu);
         for (auto& p : pushes) {
+            if (auto t = s.traces.find(p.subscription); t != s.traces.end()) {
+                const std::uint64_t ticket = t->second;
+                if (p.ended || p.error) s.traces.erase(t);
+                u.pushes.push_back({subscription_spec{}, std::move(p), ticket});
+                continue;
+            }
             auto it = s.active.find(p.subscription);
             if (it == s.active.end()) {
                 // Not recorded yet (its subscribe is still returning) or

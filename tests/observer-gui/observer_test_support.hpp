@@ -1,8 +1,8 @@
 #pragma once
 // Helpers shared by the model's tests: bounded waits that poll a
-// node_connection (each wait returns as soon as its condition holds and
-// fails the test after its bound; nothing sleeps hoping something happened),
-// and looking at the requests the fake node saw.
+// node_connection or update a node_session (each wait returns as soon as
+// its condition holds and fails the test after its bound; nothing sleeps
+// hoping something happened), and looking at the requests the fake node saw.
 
 #include <chrono>
 #include <cstdint>
@@ -12,6 +12,7 @@
 
 #include "introspection/client/fake_node.hpp"
 #include "ember/observer/node_connection.hpp"
+#include "ember/observer/node_session.hpp"
 
 namespace ember::observer::test {
 
@@ -40,6 +41,25 @@ bool poll_until(node_connection& c, gathered& g, Done done, std::chrono::millise
         if (std::chrono::steady_clock::now() >= deadline) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
+}
+
+/// Updates `s` as a frame loop would (every 2 ms) until `done()` holds or
+/// `bound` passes; returns whether it held. Each frame's time is `at()`
+/// (the real clock unless a test moves it on).
+template <class Done, class At>
+bool update_until_at(node_session& s, At at, Done done, std::chrono::milliseconds bound = std::chrono::seconds(5)) {
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    for (;;) {
+        s.update(at());
+        if (done()) return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
+template <class Done>
+bool update_until(node_session& s, Done done, std::chrono::milliseconds bound = std::chrono::seconds(5)) {
+    return update_until_at(s, [] { return node_session::clock::now(); }, done, bound);
 }
 
 /// The requests of `kind` the node saw, in order.

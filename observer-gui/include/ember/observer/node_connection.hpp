@@ -110,10 +110,13 @@ struct arrival {
     std::vector<protocol::series> history;
 };
 
-/// One push, tagged with the subscription it belongs to.
+/// One push, tagged with the subscription it belongs to, or, for a
+/// trace's push, with the ticket start_trace returned (`trace` != 0; `spec`
+/// is then empty).
 struct tagged_push {
     subscription_spec spec;
     client::push push;
+    std::uint64_t trace = 0;
 };
 
 /// The answer to request(ticket).
@@ -161,6 +164,15 @@ public:
     /// back in a later poll() under the returned ticket (never 0). Fails
     /// with connection_lost when not connected. Any thread.
     EMBER_OBSERVER_EXPORT std::uint64_t request(term request);
+    /// Starts a bounded message trace of `who` from the worker (admin). A
+    /// reply under the returned ticket says whether the node took it (value
+    /// `ok`, or the error); its rows then come as pushes tagged with that
+    /// ticket (tagged_push::trace), the last one `ended`. A trace is not
+    /// renewed after a reconnect: it ends with the connection. Any thread.
+    EMBER_OBSERVER_EXPORT std::uint64_t start_trace(term who, protocol::trace_options options);
+    /// Stops the trace started under `ticket` (nothing if it has ended).
+    /// Any thread.
+    EMBER_OBSERVER_EXPORT void stop_trace(std::uint64_t ticket);
 
     /// Takes state changes, arrivals, pushes and replies; never waits on
     /// the network. UI thread.
@@ -173,6 +185,8 @@ public:
     /// From the hello of the current or last connection ("" before one).
     const std::string& node_name() const noexcept { return node_name_; }
     protocol::access_level access() const noexcept { return access_; }
+    /// The protocol version the node's hello answered with (0 before one).
+    std::int64_t protocol_version() const noexcept { return protocol_version_; }
     /// Connections made so far (0 before the first).
     std::uint64_t generation() const noexcept { return generation_; }
     const std::string& where() const noexcept { return where_; }
@@ -186,6 +200,7 @@ private:
     std::string last_error_;
     std::string node_name_;
     protocol::access_level access_ = protocol::access_level::read_only;
+    std::int64_t protocol_version_ = 0;
     std::uint64_t generation_ = 0;
     std::vector<client::push> held_; // pushes whose subscription the worker has not recorded yet
 };

@@ -1,0 +1,126 @@
+// The confirmation dialog of process actions (actions.hpp).
+
+#include "ember/observer_ui/actions.hpp"
+
+#include <array>
+#include <string>
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include "ember/observer_ui/widgets.hpp"
+#include "ember/render/text.hpp"
+
+namespace ember::observer::ui {
+
+namespace {
+
+constexpr std::array all_actions{action_kind::kill, action_kind::exit, action_kind::suspend, action_kind::resume, action_kind::send};
+constexpr const char* read_only_reason = "Needs an admin token: this connection is read-only.";
+constexpr const char* popup_id = "Confirm action";
+
+const char* label_of(action_kind k) {
+    switch (k) {
+    case action_kind::kill: return "Kill";
+    case action_kind::exit: return "Exit...";
+    case action_kind::suspend: return "Suspend";
+    case action_kind::resume: return "Resume";
+    case action_kind::send: return "Send...";
+    }
+    return "?";
+}
+
+const char* explain(action_kind k) {
+    switch (k) {
+    case action_kind::kill: return "Kills the process (exit reason kill: it cannot trap it). Its links receive the exit.";
+    case action_kind::exit: return "Sends an exit signal with a reason; a process trapping exits gets it as a message.";
+    case action_kind::suspend: return "Stops scheduling the process until it is resumed; its messages queue up.";
+    case action_kind::resume: return "Schedules a suspended process again.";
+    case action_kind::send: return "Sends the term as a message to the process.";
+    }
+    return "";
+}
+
+bool takes_term(action_kind k) { return k == action_kind::exit || k == action_kind::send; }
+
+} // namespace
+
+void action_dialog::buttons(const node_session& s, const ember::pid& p) {
+    const bool admin = s.is_admin() && s.state() == connection_state::connected;
+    for (std::size_t i = 0; i < all_actions.size(); ++i) {
+        if (i > 0) ImGui::SameLine();
+        ImGui::BeginDisabled(!admin);
+        if (ImGui::Button(label_of(all_actions[i]))) ask(all_actions[i], p);
+        ImGui::EndDisabled();
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", admin ? explain(all_actions[i]) : read_only_reason);
+    }
+}
+
+void action_dialog::menu_items(const node_session& s, const ember::pid& p) {
+    const bool admin = s.is_admin() && s.state() == connection_state::connected;
+    for (action_kind k : all_actions) {
+        if (ImGui::MenuItem(label_of(k), nullptr, false, admin)) ask(k, p);
+        if (!admin && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", read_only_reason);
+    }
+}
+
+void action_dialog::ask(action_kind kind, const ember::pid& p) {
+    kind_ = kind;
+    pid_ = p;
+    open_ = true;
+    input_ = kind == action_kind::exit ? "shutdown" : "";
+    error_.clear();
+}
+
+void action_dialog::draw(node_session& s) {
+    if (!kind_) return;
+    if (open_) {
+        ImGui::OpenPopup(popup_id);
+        open_ = false;
+    }
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal(popup_id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        kind_.reset(); // closed by Escape
+        return;
+    }
+    const action_kind k = *kind_;
+    const std::string who = render::pid_text(pid_);
+    ImGui::Text("%s %s on %s?", label_of(k), who.c_str(), s.title().c_str());
+    dim_text(explain(k));
+    bool confirm = false;
+    if (takes_term(k)) {
+        ImGui::TextUnformatted(k == action_kind::exit ? "Reason (Erlang term):" : "Message (Erlang term):");
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30.0f);
+        if (ImGui::InputText("##term", &input_, ImGuiInputTextFlags_EnterReturnsTrue)) confirm = true;
+        auto parsed = parse_term_input(input_);
+        error_ = parsed ? std::string() : parsed.error().message;
+        if (!parsed) {
+            // A caret under the column the parser stopped at.
+            const std::size_t at = std::min(parsed.error().offset, input_.size());
+            const float x = ImGui::CalcTextSize(input_.c_str(), input_.c_str() + at).x;
+            ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetStyle().FramePadding.x + x);
+            ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "^");
+            ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", error_.c_str());
+        }
+    }
+    ImGui::Separator();
+    const bool ready = error_.empty();
+    ImGui::BeginDisabled(!ready);
+    if (ImGui::Button(label_of(k), ImVec2(ImGui::GetFontSize() * 8, 0))) confirm = true;
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(ImGui::GetFontSize() * 8, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+        kind_.reset();
+        ImGui::CloseCurrentPopup();
+    } else if (confirm && ready) {
+        action a{k, pid_, term()};
+        if (takes_term(k)) a.argument = *parse_term_input(input_);
+        s.act(std::move(a));
+        kind_.reset();
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+}
+
+} // namespace ember::observer::ui
