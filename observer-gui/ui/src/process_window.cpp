@@ -125,6 +125,10 @@ void one_window(node_session& s, const process_window& w, action_dialog& actions
     std::string title = "Process " + pid;
     if (w.info && w.info->process.registered_name != atoms::undefined) title += " (" + atom_text(w.info->process.registered_name) + ")";
     title += "###process" + pid + s.connection().where();
+    // First shown over the right part of the main window, so the table
+    // row it came from stays in sight.
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.38f, vp->WorkPos.y + vp->WorkSize.y * 0.12f), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 44, ImGui::GetFontSize() * 34), ImGuiCond_FirstUseEver);
     if (!ImGui::Begin(title.c_str(), &open)) {
         ImGui::End();
