@@ -60,7 +60,8 @@ struct graph_metrics {
         font = ImGui::GetFontSize() * zoom;
         line = font + 2.0f * zoom;
         pad = 6.0f * zoom;
-        width = 15.0f * font + 2.0f * pad;
+        // Wide enough for the longest strategy with a four-digit count.
+        width = ImGui::CalcTextSize("simple_one_for_one, 1000 children").x * zoom + 2.0f * pad;
         height = 3.0f * line + 2.0f * pad;
         column = width + 48.0f * zoom;
         row = height + 12.0f * zoom;
@@ -121,7 +122,8 @@ void draw_box(ImDrawList* dl, const graph_metrics& m, ImVec2 min, ImVec2 max, co
         return;
     }
     const bool supervisor = b.kind == box_kind::supervisor;
-    dl->AddRectFilled(min, max, ImGui::GetColorU32(supervisor ? ImGuiCol_Header : ImGuiCol_FrameBg), m.rounding);
+    // Supervisors stronger than workers, in the style's own colours.
+    dl->AddRectFilled(min, max, supervisor ? ImGui::GetColorU32(ImGuiCol_Header, 1.5f) : ImGui::GetColorU32(ImGuiCol_FrameBg, 0.6f), m.rounding);
     dl->AddRect(min, max, border, m.rounding, 0, thickness);
 
     float title_end = max.x - m.pad;
@@ -196,13 +198,38 @@ void draw_edges(ImDrawList* dl, const graph_metrics& m, ImVec2 origin, const tre
     }
 }
 
-void draw_graph(node_session& s, const protocol::application_row& app, const tree_layout& l, float zoom, float height) {
+// How the graph is scrolled when it is not by hand.
+struct graph_scroll {
+    bool centre_root = false; ///< in: bring the root into view; out: false once done
+    float zoom_from = 1.0f;   ///< last frame's zoom: a new zoom keeps the centre of the view in place
+};
+
+// Inside the graph's child window, `view` its visible size.
+void scroll_graph(graph_scroll& scroll, const graph_metrics& m, const tree_layout& l, ImVec2 content, ImVec2 view, float zoom) {
+    if (scroll.centre_root) {
+        // A tall tree puts its root halfway down: show it, at the left.
+        // The scroll applies next frame, against this frame's content
+        // size; on the frame the canvas first appears there is none yet.
+        ImGui::SetScrollX(0);
+        ImGui::SetScrollY(m.box_min(ImVec2(0, 0), l.boxes.front()).y + m.height * 0.5f - view.y * 0.5f);
+        scroll.centre_root = ImGui::GetScrollMaxY() <= 0 && content.y > view.y;
+    } else if (zoom != scroll.zoom_from && scroll.zoom_from > 0) {
+        const float k = zoom / scroll.zoom_from;
+        ImGui::SetScrollX((ImGui::GetScrollX() + view.x * 0.5f) * k - view.x * 0.5f);
+        ImGui::SetScrollY((ImGui::GetScrollY() + view.y * 0.5f) * k - view.y * 0.5f);
+    }
+    scroll.zoom_from = zoom;
+}
+
+void draw_graph(node_session& s, const protocol::application_row& app, const tree_layout& l, float zoom, float height, graph_scroll& scroll) {
     // Always EndChild, whatever BeginChild says (ImGui 1.86's rule).
     if (ImGui::BeginChild("##graph", ImVec2(0, height), true, ImGuiWindowFlags_HorizontalScrollbar)) {
         const graph_metrics m(zoom);
         const ImVec2 origin = ImGui::GetCursorScreenPos();
         const ImVec2 content = m.content(l);
+        const ImVec2 view = ImGui::GetContentRegionAvail();
         const bool clicked = ImGui::InvisibleButton("##canvas", ImVec2(std::max(content.x, 1.0f), std::max(content.y, 1.0f)));
+        scroll_graph(scroll, m, l, content, view, zoom);
         const bool canvas_hovered = ImGui::IsItemHovered();
         const ImGuiIO& io = ImGui::GetIO();
         if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
@@ -261,10 +288,13 @@ void draw_restart_history(node_session& s, const std::vector<restart_entry>& res
     constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_Resizable;
     if (!ImGui::BeginTable("##restarts", 5, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("At", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Supervisor", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Child", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Old pid", ImGuiTableColumnFlags_WidthFixed);
+    // Widths from sample text: fixed columns fit what the first frame
+    // showed, and the first rows are seldom the widest.
+    const float pid_width = ImGui::CalcTextSize("<0.00000.0>").x;
+    ImGui::TableSetupColumn("At", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("00m 00s").x);
+    ImGui::TableSetupColumn("Supervisor", ImGuiTableColumnFlags_WidthFixed, pid_width);
+    ImGui::TableSetupColumn("Child", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("a_child_name").x);
+    ImGui::TableSetupColumn("Old pid", ImGuiTableColumnFlags_WidthFixed, pid_width);
     ImGui::TableSetupColumn("Reason", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
@@ -379,7 +409,10 @@ void applications_view::draw(node_session& s) {
             const float avail = ImGui::GetContentRegionAvail().y;
             const float line = ImGui::GetFrameHeightWithSpacing();
             const float history = restarts.empty() ? line : std::max(avail / 3.0f, 5.0f * line);
-            draw_graph(s, *app, l, zoom_, std::max(avail - history - line, 4.0f * line));
+            graph_scroll scroll{.centre_root = centred_app_ != selected_app_, .zoom_from = drawn_zoom_};
+            draw_graph(s, *app, l, zoom_, std::max(avail - history - line, 4.0f * line), scroll);
+            if (!scroll.centre_root) centred_app_ = selected_app_;
+            drawn_zoom_ = scroll.zoom_from;
 
             ImGui::TextUnformatted("Restart history");
             ImGui::SameLine();

@@ -28,6 +28,10 @@ namespace {
 
 constexpr ImGuiTableFlags table_flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_Resizable;
 
+// A fixed column's width from sample text: left alone, it fits what the
+// first frame showed, and the first rows are seldom the widest.
+float width_of(const char* sample) { return ImGui::CalcTextSize(sample).x; }
+
 // [units] ---------------------------------------------------------------------
 
 enum class unit : std::uint8_t { count, ms, bytes, none };
@@ -72,10 +76,10 @@ void draw_warnings(node_session& s, float height) {
 
     if (!ImGui::BeginTable("##warnings", 5, table_flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Kind", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Pid", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("For", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Value / limit", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("Kind", ImGuiTableColumnFlags_WidthFixed, width_of("restart_limit_near"));
+    ImGui::TableSetupColumn("Pid", ImGuiTableColumnFlags_WidthFixed, width_of("<0.00000.0>"));
+    ImGui::TableSetupColumn("For", ImGuiTableColumnFlags_WidthFixed, width_of("00m 00s"));
+    ImGui::TableSetupColumn("Value / limit", ImGuiTableColumnFlags_WidthFixed, width_of("000.0 MiB / 000.0 MiB"));
     ImGui::TableSetupColumn("Message", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -114,11 +118,11 @@ std::vector<atom> event_kinds(const std::deque<protocol::event_row>& events) {
 void draw_events(node_session& s, const std::vector<std::size_t>& shown) {
     if (!ImGui::BeginTable("##events", 7, table_flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Seq", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Kind", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Pid", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Scheduler", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("At", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("Seq", ImGuiTableColumnFlags_WidthFixed, width_of("0000000"));
+    ImGui::TableSetupColumn("Kind", ImGuiTableColumnFlags_WidthFixed, width_of("restart_limit_near"));
+    ImGui::TableSetupColumn("Pid", ImGuiTableColumnFlags_WidthFixed, width_of("<0.00000.0>"));
+    ImGui::TableSetupColumn("Scheduler", ImGuiTableColumnFlags_WidthFixed, width_of("Scheduler"));
+    ImGui::TableSetupColumn("At", ImGuiTableColumnFlags_WidthFixed, width_of("00m 00s"));
     ImGui::TableSetupColumn("Value", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn("Limit", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
@@ -168,8 +172,10 @@ void events_view::draw(node_session& s) {
     if (s.warnings().empty()) {
         dim_text("None: no process is misbehaving.");
     } else {
-        // Its rows and a header, up to a third of the tab: events need room too.
-        const float rows = static_cast<float>(s.warnings().size() + 1) * ImGui::GetTextLineHeightWithSpacing() + line;
+        // Its rows and a header (a row is a line and the cell padding; 2 px
+        // for the borders), up to a third of the tab: events need room too.
+        const float row = ImGui::GetTextLineHeight() + 2.0f * ImGui::GetStyle().CellPadding.y;
+        const float rows = static_cast<float>(s.warnings().size() + 1) * row + 2.0f;
         draw_warnings(s, std::min(rows, std::max(ImGui::GetContentRegionAvail().y / 3.0f, 4.0f * line)));
     }
     ImGui::Spacing();

@@ -246,7 +246,8 @@ void line_chart::draw_axes(ImDrawList& dl, const chart_mapping& m) const {
     dl.AddRectFilled(layout_.plot_min, layout_.plot_max, ImGui::GetColorU32(ImGuiCol_FrameBg, 0.4f));
 
     // Value ticks: a grid line each; labels only as dense as a line of text
-    // allows, and none for the 0..1 placeholder range of a chart without data.
+    // allows, and none while no data shows (the range is then a 0..1
+    // placeholder or stale), unless the caller fixed it.
     const std::size_t n = y_axis_.ticks.size();
     const double spacing = n > 1 ? std::fabs(m.y_of(y_axis_.ticks[1]) - m.y_of(y_axis_.ticks[0])) : line_h;
     const std::size_t every = spacing >= line_h ? 1 : spacing > 0 ? static_cast<std::size_t>(std::min(std::ceil(line_h / spacing), n + 1.0)) : n + 1;

@@ -90,9 +90,11 @@ void draw_rows(node_session& s, const trace_session& t, bool follow, bool& scrol
     constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_Resizable;
     if (!ImGui::BeginTable("##trace", 4, flags)) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("At", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("Dir", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("From -> to", ImGuiTableColumnFlags_WidthFixed);
+    // Widths from sample text: fixed columns fit what the first frame
+    // showed, and the first rows are seldom the widest.
+    ImGui::TableSetupColumn("At", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("00m 00s").x);
+    ImGui::TableSetupColumn("Dir", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("out").x);
+    ImGui::TableSetupColumn("From -> to", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("<0.00000.0> -> <0.00000.0>").x);
     ImGui::TableSetupColumn("Message", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;

@@ -162,7 +162,7 @@ private:
     double x_axis_window_ = 0;
     int x_axis_ticks_ = 0;
     double now_s_ = 0;
-    bool y_labels_ = false; ///< not for the 0..1 placeholder of a chart that never had data
+    bool y_labels_ = false; ///< not while no data shows (the range is a placeholder or stale), unless fixed
     // Scratch, reused each frame.
     std::vector<chart_point> kept_;
     std::vector<std::size_t> runs_;

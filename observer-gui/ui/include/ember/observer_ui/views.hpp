@@ -74,6 +74,8 @@ public:
 private:
     std::string selected_app_;
     float zoom_ = 1.0f;
+    std::string centred_app_; // whose graph was scrolled to its root ("" none yet)
+    float drawn_zoom_ = 1.0f; // the zoom of the last frame, to zoom about the centre
 };
 
 /// Events and warnings, newest first (src/events_view.cpp).
