@@ -22,11 +22,10 @@ std::string write_framebuffer_png(const std::string& path) {
     glReadBuffer(GL_BACK);
     glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
     if (const GLenum e = glGetError(); e != GL_NO_ERROR) return "cannot read the framebuffer: GL error " + std::to_string(e);
-    // GL's rows run bottom to top; PNG's top to bottom: write from the last
-    // row with a negative stride.
+    // GL's rows run bottom to top; PNG's top to bottom.
+    stbi_flip_vertically_on_write(1);
     errno = 0;
-    const int ok = stbi_write_png(path.c_str(), width, height, 3, pixels.data() + row * static_cast<std::size_t>(height - 1),
-                                  -static_cast<int>(row));
+    const int ok = stbi_write_png(path.c_str(), width, height, 3, pixels.data(), static_cast<int>(row));
     if (!ok) return "cannot write " + path + (errno ? std::string(": ") + std::strerror(errno) : std::string());
     return {};
 }

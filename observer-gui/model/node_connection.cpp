@@ -45,6 +45,7 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds loss_check_every{100}; // how late a loss may be noticed
+constexpr std::uint64_t max_schedulers = 1024;
 
 connection_state failed_state(const client::client_error& e) {
     switch (e.errc) {
@@ -140,7 +141,8 @@ void node_connection::shared::run(std::stop_token stop) {
         }
         if (connect_asked) {
             connect_asked = false;
-            if (state != connection_state::connecting && state != connection_state::connected && state != connection_state::lost) first_connect(lock);
+            if (state == connection_state::lost) next_attempt = clock::now(); // reconnect now, not after the backoff
+            else if (state != connection_state::connecting && state != connection_state::connected) first_connect(lock);
             continue;
         }
         if (state == connection_state::connected && client && !client->connected()) {
@@ -231,7 +233,8 @@ void node_connection::shared::connected(std::unique_lock<std::mutex>& lock) {
         lock.unlock();
         if (auto sys = c->system()) {
             a.system = *sys;
-            const auto names = history_series_names(static_cast<std::size_t>(sys->schedulers));
+            // A node's word is bounded here: no node has more schedulers than this.
+            const auto names = history_series_names(static_cast<std::size_t>(std::min<std::uint64_t>(sys->schedulers, max_schedulers)));
             if (auto h = c->history(names)) a.history = std::move(*h);
         }
         lock.lock();
@@ -420,15 +423,19 @@ node_update node_connection::poll() {
         for (auto& p : pushes) {
             if (auto t = s.traces.find(p.subscription); t != s.traces.end()) {
                 const std::uint64_t ticket = t->second;
-                if (p.ended || p.error) s.traces.erase(t);
+                // A push that could not be read is one lost row; anything
+                // else with an error, or `ended`, is the trace's end.
+                const bool unreadable = p.error && p.error->errc == client::client_errc::bad_reply;
+                if (p.ended || (p.error && !unreadable)) s.traces.erase(t);
                 u.pushes.push_back({subscription_spec{}, std::move(p), ticket});
                 continue;
             }
             auto it = s.active.find(p.subscription);
             if (it == s.active.end()) {
-                // Not recorded yet (its subscribe is still returning) or
-                // already unsubscribed: keep the first, drop the second.
-                if (s.subscribing && !p.error && !p.ended) held_.push_back(std::move(p));
+                // Not recorded yet (its subscribe or trace is still
+                // returning: even its end may come first) or already
+                // unsubscribed: keep the first, drop the second.
+                if (s.subscribing) held_.push_back(std::move(p));
                 continue;
             }
             subscription_spec spec = it->second;

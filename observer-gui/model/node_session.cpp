@@ -146,7 +146,9 @@ void node_session::route_push(const tagged_push& p) {
         take(applications_);
     } else if (what == "warnings") {
         take(warnings_);
+        events_arrived_ = true;
     } else if (what == "events") {
+        events_arrived_ = true;
         // Each push holds the engine's recent events (oldest first); keep
         // the ones newer than the newest held, newest first.
         auto v = client::decode_reply<std::vector<protocol::event_row>>(what, value);
@@ -175,13 +177,13 @@ void node_session::route_reply(request_result& r, clock::time_point now) {
     switch (p.kind) {
     case ticket_kind::page: {
         if (!r.value) {
-            table_.on_error(p.page);
+            table_.on_error(p.page, now);
             if (r.value.error().errc != client::client_errc::connection_lost) fail(r.value.error().describe());
             return;
         }
         auto page = client::decode_reply<protocol::processes_page>("processes", *r.value);
         if (!page) {
-            table_.on_error(p.page);
+            table_.on_error(p.page, now);
             return fail(page.error().describe());
         }
         table_.on_page(p.page, *page, now);
@@ -228,7 +230,8 @@ void node_session::ask_due(clock::time_point now) {
             tickets_[ticket] = pending{ticket_kind::page, r, {}, 0};
         }
     }
-    const auto every = interval_of(subscriptions_.interval());
+    // Windows of a node not on screen (view none) keep what they show.
+    const auto every = subscriptions_.view() == view_kind::none ? std::nullopt : interval_of(subscriptions_.interval());
     for (process_window& w : windows_) {
         if (w.ticket != 0 || w.gone) continue;
         const bool never = w.fetched == clock::time_point{};

@@ -35,13 +35,16 @@ void process_table::set_refresh(std::optional<std::chrono::milliseconds> every) 
 
 void process_table::set_visible(std::size_t first, std::size_t last) {
     first_ = first;
-    last_ = std::max(first, last);
+    // At most half the cache at once, so what is on screen is never evicted
+    // by its own neighbours, and one call never asks for thousands of pages.
+    last_ = std::min(std::max(first, last), first + page_rows_ * std::max<std::size_t>(max_pages_ / 2, 1));
 }
 
 void process_table::reset() {
     ++epoch_;
     pages_.clear();
     in_flight_.clear(); // their replies carry the old epoch and are dropped
+    failed_.clear();
 }
 
 // --- requests ---
@@ -58,6 +61,9 @@ std::vector<std::size_t> process_table::visible_pages() const {
 
 bool process_table::page_due(std::size_t page, clock::time_point now) const {
     if (in_flight_.contains(page)) return false;
+    // A page that failed waits a refresh (a second when paused) before it
+    // is asked again, so a lasting error is not asked every frame.
+    if (auto f = failed_.find(page); f != failed_.end() && now - f->second < refresh_.value_or(retry_after_error)) return false;
     auto it = pages_.find(page);
     if (it == pages_.end()) return true;
     return refresh_ && now - it->second.fetched >= *refresh_;
@@ -66,7 +72,7 @@ bool process_table::page_due(std::size_t page, clock::time_point now) const {
 bool process_table::refresh_due(clock::time_point now) const {
     const auto pages = visible_pages();
     if (pages.empty()) return false;
-    if (direction_ == sort_direction::ascending && !total_) return !in_flight_.contains(page_request::probe);
+    if (direction_ == sort_direction::ascending && !total_) return page_due(page_request::probe, now);
     return std::any_of(pages.begin(), pages.end(), [&](std::size_t p) { return page_due(p, now); });
 }
 
@@ -100,7 +106,10 @@ std::vector<page_request> process_table::take_requests(clock::time_point now) {
     const auto pages = visible_pages();
     if (pages.empty()) return out;
     if (direction_ == sort_direction::ascending && !total_) {
-        if (in_flight_.insert(page_request::probe).second) out.push_back(make_request(page_request::probe));
+        if (page_due(page_request::probe, now)) {
+            in_flight_.insert(page_request::probe);
+            out.push_back(make_request(page_request::probe));
+        }
         return out;
     }
     for (std::size_t p : pages) {
@@ -114,6 +123,7 @@ std::vector<page_request> process_table::take_requests(clock::time_point now) {
 void process_table::on_page(const page_request& r, const protocol::processes_page& page, clock::time_point now) {
     if (r.epoch != epoch_) return; // asked before the sort or filter changed
     in_flight_.erase(r.page);
+    failed_.erase(r.page);
     total_ = static_cast<std::size_t>(page.matched);
     if (r.page == page_request::probe) return;
     cached c{page.rows, now};
@@ -123,8 +133,10 @@ void process_table::on_page(const page_request& r, const protocol::processes_pag
     evict();
 }
 
-void process_table::on_error(const page_request& r) {
-    if (r.epoch == epoch_) in_flight_.erase(r.page);
+void process_table::on_error(const page_request& r, clock::time_point now) {
+    if (r.epoch != epoch_) return;
+    in_flight_.erase(r.page);
+    failed_[r.page] = now;
 }
 
 // The pages farthest from the visible ones go first.

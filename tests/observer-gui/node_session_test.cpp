@@ -276,6 +276,11 @@ TEST(node_session, open_windows_are_asked_again_at_the_interval) {
     ASSERT_TRUE(update_until_at(*s, frozen(t0), [&] { return s->windows()[0].info.has_value(); }));
     EXPECT_EQ(count_of(n.node, "process_info"), 1u);
     const auto first = s->windows()[0].fetched;
+    // A node not on screen (no view) keeps what its windows show...
+    ASSERT_TRUE(update_until_at(*s, frozen(t0 + 1500ms), [&] { return true; }));
+    EXPECT_EQ(count_of(n.node, "process_info"), 1u);
+    // ...one on screen asks again at the interval.
+    s->set_view(view_kind::events);
     ASSERT_TRUE(update_until_at(*s, frozen(t0 + 1500ms), [&] { return count_of(n.node, "process_info") == 2 && s->windows()[0].ticket == 0; }));
     EXPECT_GT(s->windows()[0].fetched, first);
     EXPECT_TRUE(s->windows()[0].info);

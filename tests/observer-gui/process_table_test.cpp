@@ -103,14 +103,24 @@ TEST(process_table, pages_past_the_end_are_not_asked_for) {
     EXPECT_THAT(pages_of(t.take_requests(now)), ElementsAre(1)); // 0 is fresh, 2.. are past 120 rows
 }
 
-TEST(process_table, a_failed_request_may_be_asked_again) {
+TEST(process_table, a_failed_request_is_asked_again_after_the_refresh_interval) {
     process_table t(100);
+    t.set_refresh(std::chrono::seconds(2));
     t.set_visible(0, 10);
     const auto now = clock::now();
     auto rs = t.take_requests(now);
     EXPECT_FALSE(t.refresh_due(now));
-    t.on_error(rs[0]);
-    EXPECT_TRUE(t.refresh_due(now));
+    t.on_error(rs[0], now);
+    EXPECT_FALSE(t.refresh_due(now + std::chrono::milliseconds(1999))); // not every frame
+    EXPECT_TRUE(t.refresh_due(now + std::chrono::seconds(2)));
+    t.set_refresh(std::nullopt); // paused: a failed page is still asked, after a second
+    EXPECT_TRUE(t.refresh_due(now + process_table::retry_after_error));
+}
+
+TEST(process_table, a_visible_range_is_cut_to_half_the_cache) {
+    process_table t(100, 8);
+    t.set_visible(300, 400'000); // a clipper's range that took in a far focused row
+    EXPECT_THAT(pages_of(t.take_requests(clock::now())), ElementsAre(3, 4, 5, 6));
 }
 
 TEST(process_table, ascending_asks_for_the_mirrored_range) {

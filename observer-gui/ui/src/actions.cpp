@@ -43,24 +43,31 @@ const char* explain(action_kind k) {
 
 bool takes_term(action_kind k) { return k == action_kind::exit || k == action_kind::send; }
 
+// Why the actions are greyed out, or nullptr when they are not.
+const char* why_not(const node_session& s) {
+    if (s.state() != connection_state::connected) return "Not connected to the node.";
+    return s.is_admin() ? nullptr : read_only_reason;
+}
+
 } // namespace
 
 void action_dialog::buttons(const node_session& s, const ember::pid& p) {
-    const bool admin = s.is_admin() && s.state() == connection_state::connected;
+    const char* refused = why_not(s);
+    const bool admin = refused == nullptr;
     for (std::size_t i = 0; i < all_actions.size(); ++i) {
         if (i > 0) ImGui::SameLine();
         ImGui::BeginDisabled(!admin);
         if (ImGui::Button(label_of(all_actions[i]))) ask(all_actions[i], p);
         ImGui::EndDisabled();
-        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", admin ? explain(all_actions[i]) : read_only_reason);
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", admin ? explain(all_actions[i]) : refused);
     }
 }
 
 void action_dialog::menu_items(const node_session& s, const ember::pid& p) {
-    const bool admin = s.is_admin() && s.state() == connection_state::connected;
+    const char* refused = why_not(s);
     for (action_kind k : all_actions) {
-        if (ImGui::MenuItem(label_of(k), nullptr, false, admin)) ask(k, p);
-        if (!admin && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", read_only_reason);
+        if (ImGui::MenuItem(label_of(k), nullptr, false, refused == nullptr)) ask(k, p);
+        if (refused && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", refused);
     }
 }
 
@@ -80,7 +87,7 @@ void action_dialog::draw(node_session& s) {
     }
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     if (!ImGui::BeginPopupModal(popup_id, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-        kind_.reset(); // closed by Escape
+        kind_.reset(); // closed from outside (another modal took its place)
         return;
     }
     const action_kind k = *kind_;
@@ -93,15 +100,18 @@ void action_dialog::draw(node_session& s) {
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30.0f);
         if (ImGui::InputText("##term", &input_, ImGuiInputTextFlags_EnterReturnsTrue)) confirm = true;
-        auto parsed = parse_term_input(input_);
-        error_ = parsed ? std::string() : parsed.error().message;
-        if (!parsed) {
+        if (ImGui::IsItemEdited() || ImGui::IsWindowAppearing()) { // parsed when it changes, not every frame
+            auto parsed = parse_term_input(input_);
+            error_ = parsed ? std::string() : parsed.error().message;
+            error_offset_ = parsed ? 0 : parsed.error().offset;
+        }
+        if (!error_.empty()) {
             // A caret under the column the parser stopped at.
-            const std::size_t at = std::min(parsed.error().offset, input_.size());
+            const std::size_t at = std::min(error_offset_, input_.size());
             const float x = ImGui::CalcTextSize(input_.c_str(), input_.c_str() + at).x;
             ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetStyle().FramePadding.x + x);
-            ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "^");
-            ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", error_.c_str());
+            ImGui::TextColored(error_colour, "^");
+            error_text(error_);
         }
     }
     ImGui::Separator();

@@ -131,7 +131,7 @@ bool app::settled() const {
     case tab::processes:
         return s.processes().row_count() > 0 && s.processes().row(0) && (s.windows().empty() || s.windows().back().info || s.windows().back().gone);
     case tab::applications: return !s.applications().empty();
-    case tab::events: return s.updated_at() != std::chrono::steady_clock::time_point{};
+    case tab::events: return s.events_arrived();
     case tab::trace: return !s.is_admin() || (s.trace() && (!s.trace()->rows.empty() || !s.trace()->ended.empty()));
     }
     return true;
@@ -166,14 +166,19 @@ void app::frame(std::chrono::steady_clock::time_point now) {
         dim_text("Connect to a node's agent: its address (ember-node prints `agent: ADDR:PORT`) and a token file from its state directory.");
         if (ImGui::Button("Connect...")) connect_open_ = true;
     } else {
-        draw_node(*nodes_[current_], now);
+        // Per node: its tab bar, table sort and scroll are its own.
+        ImGui::PushID(nodes_[current_].get());
+        draw_node(*nodes_[current_]);
+        ImGui::PopID();
     }
     ImGui::EndChild();
     ImGui::End();
 
     if (!nodes_.empty()) {
         node_entry& n = *nodes_[current_];
+        ImGui::PushID(&n);
         n.windows.draw(*n.session, n.actions);
+        ImGui::PopID();
         n.actions.draw(*n.session);
         keyboard(n);
     }
@@ -242,7 +247,14 @@ void app::draw_node_list() {
         ImGui::PopID();
     }
     if (remove) {
-        nodes_.erase(nodes_.begin() + static_cast<std::ptrdiff_t>(*remove));
+        // Its worker may be inside a connect or a request for a few more
+        // seconds; joining it here would freeze the window, so it is only
+        // disconnected now and destroyed with the app.
+        auto gone = nodes_.begin() + static_cast<std::ptrdiff_t>(*remove);
+        (*gone)->session->disconnect();
+        retiring_.push_back(std::move(*gone));
+        nodes_.erase(gone);
+        if (*remove < current_) --current_;
         if (current_ >= nodes_.size()) current_ = nodes_.empty() ? 0 : nodes_.size() - 1;
     }
     ImGui::Spacing();
@@ -269,7 +281,7 @@ void app::draw_connect_dialog() {
     ImGui::TextUnformatted("Token file (read-only.token or admin.token in the node's state directory)");
     ImGui::SetNextItemWidth(width);
     go |= ImGui::InputText("##token", &connect_token_file_, ImGuiInputTextFlags_EnterReturnsTrue);
-    if (!connect_error_.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", connect_error_.c_str());
+    if (!connect_error_.empty()) error_text(connect_error_);
     go |= ImGui::Button("Connect", ImVec2(ImGui::GetFontSize() * 7, 0));
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(ImGui::GetFontSize() * 7, 0)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
@@ -293,9 +305,14 @@ void app::draw_connect_dialog() {
 
 // [node] --------------------------------------------------------------------------------
 
-void app::draw_node(node_entry& n, std::chrono::steady_clock::time_point now) {
+void app::draw_node(node_entry& n) {
     node_session& s = *n.session;
-    (void)now;
+    // A process window's Trace button: the Trace tab, with its pid.
+    if (auto p = n.windows.take_trace_request()) {
+        n.trace.set_target(*p);
+        n.select_next = tab::trace;
+    }
+    draw_status(s);
     if (!ImGui::BeginTabBar("views")) return;
     for (const tab_info& t : tabs) {
         const ImGuiTabItemFlags f = n.select_next == t.which ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
@@ -329,10 +346,32 @@ void app::draw_node(node_entry& n, std::chrono::steady_clock::time_point now) {
             n.trace.set_target(top->pid);
             if (s.is_admin()) s.start_trace(top->pid);
             n.trace_top_process = false;
-            n.select_next = tab::trace;
-            return; // keep select_next for the next frame
+            n.select_next = tab::trace; // shown from the next frame
         }
     }
+}
+
+// The line above the tabs: what the last action came to, and the last
+// figure the node sent that could not be read, so neither goes unseen.
+void app::draw_status(const node_session& s) {
+    bool any = false;
+    if (!s.outcomes().empty()) {
+        const action_outcome& o = s.outcomes().back();
+        any = true;
+        if (!o.done) {
+            dim_text(o.text + ": waiting for the node...");
+        } else if (o.ok) {
+            ImGui::TextColored(ImVec4(0.45f, 0.8f, 0.5f, 1), "%s: done", o.text.c_str());
+        } else {
+            error_text(o.text + ": " + o.error);
+        }
+    }
+    if (!s.last_error().empty()) {
+        if (any) ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+        dim_text("Last error: " + s.last_error());
+        any = true;
+    }
+    if (!any) dim_text(s.is_admin() ? "Admin: actions are allowed." : "Read-only: watching only.");
 }
 
 // [keyboard] -------------------------------------------------------------------------

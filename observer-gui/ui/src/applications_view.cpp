@@ -329,7 +329,7 @@ void draw_status(const protocol::application_row& a) {
         ImGui::TextUnformatted("running");
     } else {
         const std::string text = a.exit_reason.empty() ? std::string("stopped") : a.exit_reason;
-        ImGui::TextColored(ImVec4(0.9f, 0.45f, 0.35f, 1.0f), "%s", text.c_str());
+        ImGui::TextColored(error_colour, "%s", text.c_str());
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
     }
 }

@@ -4,6 +4,7 @@
 // with the agent's rings on connect, so a late connect shows the past at
 // once (Erlang's Observer starts its graphs empty).
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <string>
@@ -53,7 +54,8 @@ void load_view::draw(node_session& s) {
     help_marker("From the agent's history rings: one sample a second, ten minutes kept by the node, an hour kept here. "
                 "Hover a chart for values and times.");
 
-    const std::size_t schedulers = s.system() ? static_cast<std::size_t>(s.system()->schedulers) : 0;
+    // The node's count, bounded as node_connection bounds the history it asks.
+    const std::size_t schedulers = s.system() ? static_cast<std::size_t>(std::min<std::uint64_t>(s.system()->schedulers, 1024)) : 0;
     if (s.history().latest() <= 0) {
         dim_text("No history yet: the node's first sample comes within a second.");
         return;

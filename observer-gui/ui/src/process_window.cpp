@@ -22,8 +22,12 @@ constexpr ImGuiTableFlags list_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_B
 
 std::string atom_text(atom a) { return std::string(a.name()); }
 
+// Pids clicked in this frame's windows, opened after every window is drawn:
+// opening one reorders node_session::windows(), which is being walked.
+using opens = std::vector<ember::pid>;
+
 // A list of pids as links; a click opens that process's window.
-void pid_list(node_session& s, const char* title, const std::vector<ember::pid>& pids, int salt) {
+void pid_list(opens& open, const char* title, const std::vector<ember::pid>& pids, int salt) {
     ImGui::Text("%s (%zu)", title, pids.size());
     if (pids.empty()) return;
     ImGui::Indent();
@@ -34,7 +38,7 @@ void pid_list(node_session& s, const char* title, const std::vector<ember::pid>&
         if (i > 0 && x + w < wrap) ImGui::SameLine();
         else x = 0;
         x += w;
-        if (pid_link(pids[i], salt)) s.open_window(pids[i]);
+        if (pid_link(pids[i], salt)) open.push_back(pids[i]);
     }
     ImGui::Unindent();
 }
@@ -68,7 +72,7 @@ void overview(const protocol::process_info_reply& info) {
     ImGui::EndTable();
 }
 
-void supervisor(node_session& s, const protocol::supervisor_row& sup) {
+void supervisor(opens& open, const protocol::supervisor_row& sup) {
     ImGui::Text("Strategy %s, at most %llu restarts in %s; %llu restarts so far", atom_text(sup.strategy).c_str(),
                 static_cast<unsigned long long>(sup.intensity), render::ms_text(sup.period_ms).c_str(),
                 static_cast<unsigned long long>(sup.restarts_total));
@@ -86,7 +90,7 @@ void supervisor(node_session& s, const protocol::supervisor_row& sup) {
             ImGui::TextUnformatted(atom_text(c.id).c_str());
             ImGui::TableNextColumn();
             if (c.pid) {
-                if (pid_link(*c.pid, ++salt)) s.open_window(*c.pid);
+                if (pid_link(*c.pid, ++salt)) open.push_back(*c.pid);
             } else {
                 dim_text("not running");
             }
@@ -120,7 +124,14 @@ void supervisor(node_session& s, const protocol::supervisor_row& sup) {
     }
 }
 
-void one_window(node_session& s, const process_window& w, action_dialog& actions, bool& open) {
+// The newest outcome of an action on `p`, if any.
+const action_outcome* last_outcome(const node_session& s, const ember::pid& p) {
+    for (auto it = s.outcomes().rbegin(); it != s.outcomes().rend(); ++it)
+        if (it->what.pid == p) return &*it;
+    return nullptr;
+}
+
+void one_window(node_session& s, const process_window& w, action_dialog& actions, opens& open_later, bool& open, bool& trace) {
     const std::string pid = render::pid_text(w.pid);
     std::string title = "Process " + pid;
     if (w.info && w.info->process.registered_name != atoms::undefined) title += " (" + atom_text(w.info->process.registered_name) + ")";
@@ -134,11 +145,19 @@ void one_window(node_session& s, const process_window& w, action_dialog& actions
         ImGui::End();
         return;
     }
-    if (w.gone) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "This process no longer exists%s", w.info ? "; below is what was last seen." : ".");
-    else if (!w.error.empty()) ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.3f, 1), "%s", w.error.c_str());
+    if (w.gone) error_text(w.info ? "This process no longer exists; below is what was last seen." : "This process does not exist.");
+    else if (!w.error.empty()) error_text(w.error);
     actions.buttons(s, w.pid);
     ImGui::SameLine();
+    if (ImGui::Button("Trace...")) trace = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Open the Trace tab with this process");
+    ImGui::SameLine();
     if (ImGui::Button("Refresh")) s.refresh_window(w.pid);
+    if (const action_outcome* o = last_outcome(s, w.pid)) {
+        if (!o->done) dim_text(o->text + ": waiting for the node...");
+        else if (o->ok) dim_text(o->text + ": done");
+        else error_text(o->text + ": " + o->error);
+    }
     if (!w.info) {
         dim_text(w.error.empty() ? "Asking the node..." : "");
         ImGui::End();
@@ -153,10 +172,10 @@ void one_window(node_session& s, const process_window& w, action_dialog& actions
         if (ImGui::BeginTabItem("Links and monitors")) {
             ImGui::TextUnformatted("Parent");
             ImGui::SameLine();
-            if (pid_link(info.parent, 1)) s.open_window(info.parent);
-            pid_list(s, "Links", info.links, 2);
-            pid_list(s, "Monitors", info.monitors, 3);
-            pid_list(s, "Monitored by", info.monitored_by, 4);
+            if (pid_link(info.parent, 1)) open_later.push_back(info.parent);
+            pid_list(open_later, "Links", info.links, 2);
+            pid_list(open_later, "Monitors", info.monitors, 3);
+            pid_list(open_later, "Monitored by", info.monitored_by, 4);
             if (info.cut.name() == "size_budget") dim_text("Lists longer than 1000 were cut.");
             ImGui::EndTabItem();
         }
@@ -178,7 +197,7 @@ void one_window(node_session& s, const process_window& w, action_dialog& actions
             ImGui::EndTabItem();
         }
         if (info.supervisor && ImGui::BeginTabItem("Supervisor")) {
-            supervisor(s, *info.supervisor);
+            supervisor(open_later, *info.supervisor);
             ImGui::EndTabItem();
         }
         ImGui::EndTabBar();
@@ -189,16 +208,23 @@ void one_window(node_session& s, const process_window& w, action_dialog& actions
 } // namespace
 
 void process_windows::draw(node_session& s, action_dialog& actions) {
-    // Copy the pids first: a click in one window may open or close others.
+    // node_session keeps the window opened or raised last at the back; when
+    // that changed, ImGui must bring it to the front (it stacks by focus).
+    const std::optional<ember::pid> newest = s.windows().empty() ? std::nullopt : std::optional(s.windows().back().pid);
+    const bool raise = newest && newest != newest_;
+    newest_ = newest;
     std::vector<ember::pid> closed;
-    const std::size_t n = s.windows().size();
-    for (std::size_t i = 0; i < n && i < s.windows().size(); ++i) {
+    opens open_later;
+    for (const process_window& w : s.windows()) { // nothing below changes windows()
         bool open = true;
-        const process_window w = s.windows()[i];
-        one_window(s, w, actions, open);
+        bool trace = false;
+        if (raise && w.pid == *newest) ImGui::SetNextWindowFocus();
+        one_window(s, w, actions, open_later, open, trace);
         if (!open) closed.push_back(w.pid);
+        if (trace) trace_request_ = w.pid;
     }
     for (const auto& p : closed) s.close_window(p);
+    for (const auto& p : open_later) s.open_window(p);
 }
 
 } // namespace ember::observer::ui

@@ -117,9 +117,12 @@ void processes_view::draw(node_session& s, action_dialog& actions) {
     const std::size_t count = t.row_count();
 
     // Keyboard, while the table has focus: move the selection, open it.
-    const bool focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+    // The table's own scrolling window, not the whole main window: arrows
+    // in the node list are not for it.
+    const bool focused = ImGui::IsWindowFocused();
     if (focused && count > 0 && !ImGui::GetIO().WantTextInput) {
-        const std::size_t page = std::max<std::size_t>(1, static_cast<std::size_t>(ImGui::GetWindowHeight() / row_height) - 2);
+        const std::size_t fit = static_cast<std::size_t>(std::max(0.0f, ImGui::GetWindowHeight() / row_height));
+        const std::size_t page = fit > 3 ? fit - 2 : 1;
         const std::size_t at = t.selected_row().value_or(0);
         std::optional<std::size_t> to;
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) to = std::min(count - 1, t.selected() ? at + 1 : 0);
@@ -143,10 +146,14 @@ void processes_view::draw(node_session& s, action_dialog& actions) {
 
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(std::min<std::size_t>(count, static_cast<std::size_t>(INT32_MAX))), row_height);
-    std::size_t first = SIZE_MAX, last = 0;
+    // The clipper may step through more than one range (the rows on screen,
+    // and a focused row far away): the largest is the screen.
+    std::size_t first = 0, last = 0;
     while (clipper.Step()) {
-        first = std::min(first, static_cast<std::size_t>(clipper.DisplayStart));
-        last = std::max(last, static_cast<std::size_t>(clipper.DisplayEnd));
+        if (static_cast<std::size_t>(clipper.DisplayEnd - clipper.DisplayStart) > last - first) {
+            first = static_cast<std::size_t>(clipper.DisplayStart);
+            last = static_cast<std::size_t>(clipper.DisplayEnd);
+        }
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
             ImGui::TableNextRow(ImGuiTableRowFlags_None, row_height);
             const protocol::process_row* r = t.row(static_cast<std::size_t>(i));
@@ -161,7 +168,8 @@ void processes_view::draw(node_session& s, action_dialog& actions) {
 
             const std::string pid = render::pid_text(r->pid);
             const bool selected = t.selected() && *t.selected() == r->pid;
-            ImGui::PushID(i);
+            // Keyed by pid, not row: rows re-sort under an open context menu.
+            ImGui::PushID(pid.c_str());
             if (ImGui::Selectable(pid.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowDoubleClick)) {
                 t.select(r->pid);
                 if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) s.open_window(r->pid);
@@ -207,7 +215,7 @@ void processes_view::draw(node_session& s, action_dialog& actions) {
         first = 0;
         last = static_cast<std::size_t>(std::max(1.0f, ImGui::GetWindowHeight() / row_height));
     }
-    t.set_visible(first == SIZE_MAX ? 0 : first, last);
+    t.set_visible(first, last);
     ImGui::EndTable();
 }
 

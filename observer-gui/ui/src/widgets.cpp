@@ -68,6 +68,14 @@ void dim_text(std::string_view text) {
     ImGui::PopStyleColor();
 }
 
+void error_text(std::string_view text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, error_colour);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(text.data(), text.data() + text.size());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+}
+
 void help_marker(std::string_view text) {
     ImGui::SameLine();
     dim_text("(?)");

@@ -149,7 +149,8 @@ public:
     node_connection& operator=(const node_connection&) = delete;
 
     /// Starts connecting in the background (disconnected, refused,
-    /// unreachable, mismatch -> connecting); otherwise nothing. Any thread.
+    /// unreachable, mismatch -> connecting); when lost, the next attempt is
+    /// made now rather than after the backoff; otherwise nothing. Any thread.
     EMBER_OBSERVER_EXPORT void connect();
     /// Closes the connection (in the background) and forgets the node's
     /// subscriptions; the wanted set is kept for the next connect(). Any thread.

@@ -156,8 +156,10 @@ public:
     const std::vector<protocol::warning_row>& warnings() const noexcept { return warnings_; }
     /// The warnings held against one process (for colouring its row).
     EMBER_OBSERVER_EXPORT std::vector<const protocol::warning_row*> warnings_for(const ember::pid& p) const;
-    /// When the figures of each kind last came (time_point{} before).
+    /// When figures last came, of any kind (time_point{} before).
     clock::time_point updated_at() const noexcept { return updated_at_; }
+    /// True once a push of `events` or `warnings` came (either may be empty).
+    bool events_arrived() const noexcept { return events_arrived_; }
     /// The last reply or push that could not be read, or request that failed.
     const std::string& last_error() const noexcept { return last_error_; }
 
@@ -227,6 +229,7 @@ private:
     std::optional<trace_session> trace_;
     std::map<std::uint64_t, pending> tickets_;
     clock::time_point updated_at_{};
+    bool events_arrived_ = false;
     std::string last_error_;
 };
 

@@ -63,6 +63,7 @@ public:
     using clock = std::chrono::steady_clock;
     static constexpr std::size_t default_page_rows = 200;
     static constexpr std::size_t default_max_pages = 64;
+    static constexpr std::chrono::milliseconds retry_after_error{1000};
 
     /// `page_rows` rows per request (1..processes_options::max_limit);
     /// at most `max_pages` pages cached (those farthest from the visible
@@ -77,7 +78,8 @@ public:
     /// How old a visible page may get before it is asked again; nullopt
     /// (paused): pages are asked once, never refreshed.
     EMBER_OBSERVER_EXPORT void set_refresh(std::optional<std::chrono::milliseconds> every);
-    /// The rows on screen, [first, last).
+    /// The rows on screen, [first, last); cut to half the cache's pages
+    /// from `first` (a screen is far smaller).
     EMBER_OBSERVER_EXPORT void set_visible(std::size_t first, std::size_t last);
 
     protocol::process_sort sort_key() const noexcept { return key_; }
@@ -97,8 +99,10 @@ public:
     /// A reply: its rows are cached (unless the epoch moved on), and its
     /// `matched` becomes the total.
     EMBER_OBSERVER_EXPORT void on_page(const page_request& r, const protocol::processes_page& page, clock::time_point now);
-    /// The request failed: it may be asked again at once.
-    EMBER_OBSERVER_EXPORT void on_error(const page_request& r);
+    /// The request failed: it is asked again after the refresh interval
+    /// (retry_after_error when paused), not at once, so a lasting error
+    /// costs one request per interval.
+    EMBER_OBSERVER_EXPORT void on_error(const page_request& r, clock::time_point now);
 
     // --- rows ---
 
@@ -141,6 +145,7 @@ private:
     std::optional<std::size_t> total_;
     std::map<std::size_t, cached> pages_;
     std::set<std::size_t> in_flight_; // pages, and page_request::probe
+    std::map<std::size_t, clock::time_point> failed_; // when a page's last request failed
     std::optional<ember::pid> selected_;
 };
 

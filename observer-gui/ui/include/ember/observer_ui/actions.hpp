@@ -34,6 +34,7 @@ private:
     bool open_ = false;   // OpenPopup on the next draw
     std::string input_;   // exit: the reason; send: the message
     std::string error_;   // the input's parse error, "" when it reads
+    std::size_t error_offset_ = 0; // where in input_ the parser stopped
 };
 
 } // namespace ember::observer::ui

@@ -85,11 +85,13 @@ private:
     void draw_menu();
     void draw_node_list();
     void draw_connect_dialog();
-    void draw_node(node_entry& n, std::chrono::steady_clock::time_point now);
+    void draw_node(node_entry& n);
+    void draw_status(const node_session& s);
     void keyboard(node_entry& n);
 
     app_options options_;
     std::vector<std::unique_ptr<node_entry>> nodes_;
+    std::vector<std::unique_ptr<node_entry>> retiring_; // removed, disconnected; destroyed with the app
     std::size_t current_ = 0;
     float font_scale_ = 1.0f;
     refresh_interval interval_ = refresh_interval::s1;

@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdint>
 #include <span>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ember/observer/node_session.hpp"
@@ -57,13 +59,17 @@ public:
 private:
     std::string filter_;
     bool focus_filter_ = false;
-    bool scroll_to_selection_ = false;
 };
 
 /// Every open process window of a node (src/process_window.cpp).
 class process_windows {
 public:
     void draw(node_session& s, action_dialog& actions);
+    /// The process whose Trace... button was pressed, once.
+    std::optional<ember::pid> take_trace_request() noexcept { return std::exchange(trace_request_, std::nullopt); }
+private:
+    std::optional<ember::pid> trace_request_;
+    std::optional<ember::pid> newest_; // the window at the back of windows() last frame
 };
 
 /// Applications: supervision trees drawn as a graph with restart history

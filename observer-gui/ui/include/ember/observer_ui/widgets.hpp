@@ -27,6 +27,10 @@ const protocol::warning_row* worst_warning(const std::vector<const protocol::war
 
 /// Text greyed out in the style's disabled colour.
 void dim_text(std::string_view text);
+/// The one colour of errors (a refused action, a parse error, a lost node).
+inline const ImVec4 error_colour{0.95f, 0.35f, 0.3f, 1.0f};
+/// Text in error_colour, wrapped at the window's edge.
+void error_text(std::string_view text);
 /// A "(?)" whose tooltip is `text`.
 void help_marker(std::string_view text);
 
