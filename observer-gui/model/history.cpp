@@ -66,7 +66,10 @@ void history_store::merge(const protocol::series& s) {
         const std::uint64_t back = static_cast<std::uint64_t>(n - 1 - i) * step;
         if (back > s.last_ms) continue; // before the node started: no such sample
         const std::uint64_t at = s.last_ms - back;
-        if (e.has_sample && at <= e.last_ms) continue; // kept already
+        // Kept already. The node stamps its ring from a clock that moves a
+        // few tens of ms between pushes (its uptime is read anew each
+        // sample), so "the same sample" is one within half a step.
+        if (e.has_sample && at < e.last_ms + step / 2) continue;
         // Missing samples in between: break the line half-way.
         if (e.has_sample && at > e.last_ms + step + step / 2)
             e.samples.push({seconds(e.last_ms + (at - e.last_ms) / 2), std::numeric_limits<double>::quiet_NaN()});

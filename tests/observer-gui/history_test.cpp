@@ -69,6 +69,18 @@ TEST(history, a_push_of_the_whole_ring_appends_only_what_is_new) {
     EXPECT_EQ(h.latest(), 12.0);
 }
 
+TEST(history, a_ring_whose_clock_moved_a_little_is_not_kept_twice) {
+    // The node stamps its ring from its uptime read anew each second, so a
+    // push's samples may sit a few tens of ms off the ones kept: the same
+    // samples, not new ones.
+    history_store h;
+    h.merge(ring("memory", 10'000, {1, 2, 3}));
+    h.merge(ring("memory", 11'036, {2, 3, 4}));
+    h.merge(ring("memory", 11'990, {3, 4, 5}));
+    EXPECT_THAT(values(*h.find("memory")), ElementsAre(1, 2, 3, 4, 5)); // one new sample a push
+    EXPECT_THAT(times(*h.find("memory")), ElementsAre(8.0, 9.0, 10.0, 11.036, 11.99));
+}
+
 TEST(history, missing_samples_show_as_a_gap) {
     history_store h;
     h.merge(ring("memory", 10'000, {1, 2}));

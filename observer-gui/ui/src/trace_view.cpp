@@ -118,7 +118,11 @@ void draw_rows(node_session& s, const trace_session& t, bool follow, bool& scrol
             if (pid_link(r.to, 2)) s.open_window(r.to);
             ImGui::TableNextColumn();
             if (r.dropped > 0) { // before this row, so shown before its message
-                dim_text("[" + render::count_text(r.dropped) + " dropped]");
+                // Appended, not "[" + ...: GCC 12 -O3 warns -Wrestrict on the latter.
+                std::string note(1, '[');
+                note += render::count_text(r.dropped);
+                note += " dropped]";
+                dim_text(note);
                 ImGui::SameLine();
             }
             ImGui::TextUnformatted(r.message.c_str());
