@@ -79,7 +79,9 @@ struct app::node_entry {
     trace_view trace;
     action_dialog actions;
     tab shown = tab::system;
-    std::optional<tab> select_next; // a tab chosen by code (keyboard, --view), applied on the next frame
+    // A tab chosen by code (keyboard, --view, a Trace button): it is what
+    // subscribes from now on, and the tab bar shows it within a frame or two.
+    std::optional<tab> select_next;
     bool open_top_process = false;
     bool trace_top_process = false; // shows Processes until the top row is known, then traces it
 };
@@ -111,6 +113,7 @@ void app::show(view_choice v) {
     n.open_top_process = v.open_top_process;
     n.trace_top_process = v.trace_top_process;
     n.select_next = n.trace_top_process ? tab::processes : v.shown;
+    n.shown = *n.select_next; // subscribes now, not after a frame of the old tab
 }
 
 bool app::settled() const {
@@ -310,14 +313,17 @@ void app::draw_node(node_entry& n) {
     // A process window's Trace button: the Trace tab, with its pid.
     if (auto p = n.windows.take_trace_request()) {
         n.trace.set_target(*p);
-        n.select_next = tab::trace;
+        n.select_next = n.shown = tab::trace;
     }
     draw_status(s);
     if (!ImGui::BeginTabBar("views")) return;
     for (const tab_info& t : tabs) {
         const ImGuiTabItemFlags f = n.select_next == t.which ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
         if (!ImGui::BeginTabItem(t.label, nullptr, f)) continue;
-        n.shown = t.which;
+        // While a tab chosen by code is on its way, the bar may still report
+        // the old one: the chosen one stays shown (and subscribed).
+        if (!n.select_next || *n.select_next == t.which) n.shown = t.which;
+        if (n.select_next == t.which) n.select_next.reset();
         ImGui::BeginChild("body", ImVec2(0, 0), false);
         switch (t.which) {
         case tab::system: n.system.draw(s); break;
@@ -331,7 +337,6 @@ void app::draw_node(node_entry& n) {
         ImGui::EndTabItem();
     }
     ImGui::EndTabBar();
-    if (n.select_next == n.shown) n.select_next.reset();
     // --view process: the top process's window, once the table shows it.
     if (n.open_top_process && s.processes().row_count() > 0) {
         if (const protocol::process_row* top = s.processes().row(0)) {
@@ -346,7 +351,7 @@ void app::draw_node(node_entry& n) {
             n.trace.set_target(top->pid);
             if (s.is_admin()) s.start_trace(top->pid);
             n.trace_top_process = false;
-            n.select_next = tab::trace; // shown from the next frame
+            n.select_next = n.shown = tab::trace;
         }
     }
 }
@@ -379,10 +384,12 @@ void app::draw_status(const node_session& s) {
 void app::keyboard(node_entry& n) {
     const ImGuiIO& io = ImGui::GetIO();
     if (!io.KeyCtrl) return;
+    // Not under a dialog: it has the keyboard (a term being typed, a confirmation).
+    if (ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel)) return;
     // Dear ImGui 1.86 indexes keys by the backend's codes; GLFW's letter
     // and punctuation codes are their ASCII.
     if (ImGui::IsKeyPressed('F', false)) {
-        n.select_next = tab::processes;
+        n.select_next = n.shown = tab::processes;
         n.processes.focus_filter();
     }
     if (ImGui::IsKeyPressed('=', false) || ImGui::IsKeyPressed(334 /* GLFW_KEY_KP_ADD */, false))

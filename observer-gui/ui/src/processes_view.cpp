@@ -123,7 +123,7 @@ void processes_view::draw(node_session& s, action_dialog& actions) {
     if (focused && count > 0 && !ImGui::GetIO().WantTextInput) {
         const std::size_t fit = static_cast<std::size_t>(std::max(0.0f, ImGui::GetWindowHeight() / row_height));
         const std::size_t page = fit > 3 ? fit - 2 : 1;
-        const std::size_t at = t.selected_row().value_or(0);
+        const std::size_t at = pending_select_ ? *pending_select_ : t.selected_row().value_or(0);
         std::optional<std::size_t> to;
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) to = std::min(count - 1, t.selected() ? at + 1 : 0);
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) to = at > 0 ? at - 1 : 0;
@@ -132,7 +132,9 @@ void processes_view::draw(node_session& s, action_dialog& actions) {
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home))) to = 0;
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) to = count - 1;
         if (to) {
-            if (const protocol::process_row* r = t.row(*to)) t.select(r->pid);
+            // A row not here yet (End on a large table) is selected when its page comes.
+            pending_select_ = *to;
+            pending_epoch_ = t.epoch();
             // Keep it in view: scroll just enough.
             const float y = static_cast<float>(*to) * row_height;
             const float top = ImGui::GetScrollY();
@@ -142,6 +144,14 @@ void processes_view::draw(node_session& s, action_dialog& actions) {
         }
         if (t.selected() && (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter))))
             s.open_window(*t.selected());
+    }
+
+    if (pending_select_) {
+        if (pending_epoch_ != t.epoch() || *pending_select_ >= count) pending_select_.reset(); // re-sorted or filtered: moot
+        else if (const protocol::process_row* r = t.row(*pending_select_)) {
+            t.select(r->pid);
+            pending_select_.reset();
+        }
     }
 
     ImGuiListClipper clipper;

@@ -59,6 +59,8 @@ public:
 private:
     std::string filter_;
     bool focus_filter_ = false;
+    std::optional<std::size_t> pending_select_; // a row moved to by the keyboard whose page is not here yet
+    std::uint64_t pending_epoch_ = 0;
 };
 
 /// Every open process window of a node (src/process_window.cpp).
