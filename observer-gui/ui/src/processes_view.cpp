@@ -173,7 +173,7 @@ void processes_view::draw(node_session& s, action_dialog& actions) {
                 continue;
             }
             const protocol::warning_row* w = worst_warning(s.warnings_for(r->pid));
-            if (r->status.name() == "zombie") ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, faint(warning_colour(atom("zombie"))));
+            if (r->status.name() == "zombie") ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, faint(warning_colour("zombie")));
             else if (w) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, faint(warning_colour(w->kind)));
 
             const std::string pid = render::pid_text(r->pid);

@@ -44,8 +44,8 @@ int severity(std::string_view kind) {
 
 } // namespace
 
-ImU32 warning_colour(atom kind) {
-    switch (severity(kind.name())) {
+ImU32 warning_colour(std::string_view kind) {
+    switch (severity(kind)) {
     case 5: return IM_COL32(235, 80, 200, 255);  // zombie: magenta
     case 4: return IM_COL32(240, 70, 60, 255);   // runaway: red
     case 3: return IM_COL32(245, 160, 40, 255);  // long mailbox: orange
@@ -106,19 +106,19 @@ bool connected_or_banner(node_session& s) {
     case connection_state::connecting: line = "Connecting to " + s.connection().where() + "..."; break;
     case connection_state::lost:
         line = "Connection lost: reconnecting to " + s.connection().where() + " (figures below are from before)";
-        colour = warning_colour(atom("mailbox_growing"));
+        colour = warning_colour("mailbox_growing");
         break;
     case connection_state::refused:
         line = "Refused: the node did not accept this token (" + s.connection().where() + ")";
-        colour = warning_colour(atom("long_schedule"));
+        colour = warning_colour("long_schedule");
         break;
     case connection_state::unreachable:
         line = "Unreachable: no connection to " + s.connection().where();
-        colour = warning_colour(atom("long_schedule"));
+        colour = warning_colour("long_schedule");
         break;
     case connection_state::mismatch:
         line = "Protocol mismatch: the node at " + s.connection().where() + " speaks another protocol version";
-        colour = warning_colour(atom("long_schedule"));
+        colour = warning_colour("long_schedule");
         break;
     case connection_state::disconnected: line = "Disconnected from " + s.connection().where(); break;
     case connection_state::connected: break;

@@ -20,7 +20,8 @@ bool pid_link(const ember::pid& p, int salt = 0);
 
 /// The colour of a warning kind (mailbox_growing, old_message,
 /// long_schedule, zombie, restart_limit_near) and of event kinds alike.
-ImU32 warning_colour(atom kind);
+ImU32 warning_colour(std::string_view kind);
+inline ImU32 warning_colour(atom kind) { return warning_colour(kind.name()); }
 /// The worst warning of several (zombie > long_schedule > mailbox_growing >
 /// old_message > restart_limit_near); nullptr for none.
 const protocol::warning_row* worst_warning(const std::vector<const protocol::warning_row*>& warnings);
