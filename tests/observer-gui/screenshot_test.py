@@ -353,18 +353,26 @@ class Node:
 
     def stop(self):
         """SIGTERM, as an operator would; the node must end with status 0."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
         try:
-            self.proc.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            raise Failure("ember-node did not stop within %.0f s of SIGTERM" % WAIT)
+            if not terminate(self.proc):
+                raise Failure("ember-node did not stop within %.0f s of SIGTERM" % WAIT)
         finally:
             self.stderr.close()
         if self.proc.returncode != 0:
             raise Failure("ember-node ended with status %d" % self.proc.returncode)
+
+
+def terminate(proc):
+    """SIGTERM, then SIGKILL after WAIT seconds; True when SIGTERM was enough."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(timeout=WAIT)
+        return True
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return False
 
 
 class XServer:
@@ -412,13 +420,7 @@ class XServer:
         return "; its log: " + text[-2000:] if text else ""
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        terminate(self.proc)
         self.log.close()
 
 

@@ -76,16 +76,19 @@ void load_view::draw(node_session& s) {
         ImGui::EndGroup();
     };
 
-    // Per scheduler.
-    names_.clear();
-    labels_.clear();
-    for (std::size_t i = 0; i < schedulers; ++i) {
-        names_.push_back("utilization_" + std::to_string(i));
-        labels_.push_back("scheduler " + std::to_string(i));
+    // Per scheduler: the series' names are made when the count changes, not each frame.
+    if (labels_.size() != schedulers) {
+        utilization_names_.clear();
+        run_queue_names_.clear();
+        labels_.clear();
+        for (std::size_t i = 0; i < schedulers; ++i) {
+            utilization_names_.push_back("utilization_" + std::to_string(i));
+            run_queue_names_.push_back("run_queue_" + std::to_string(i));
+            labels_.push_back("scheduler " + std::to_string(i));
+        }
     }
-    fill(s, data_[0], names_, labels_);
-    for (auto& n : names_) n.replace(0, n.find('_'), "run_queue");
-    fill(s, data_[1], names_, labels_);
+    fill(s, data_[0], utilization_names_, labels_);
+    fill(s, data_[1], run_queue_names_, labels_);
     chart(utilization_, data_[0], "Scheduler utilization", "##utilization", value_unit::percent, value_range{0, 1});
     ImGui::SameLine();
     chart(run_queue_, data_[1], "Run queue lengths", "##run_queue", value_unit::count, std::nullopt);

@@ -47,7 +47,7 @@ private:
     line_chart run_queue_, memory_, rates_, processes_;
     chart_data data_[5];
     std::vector<sample> scratch_;
-    std::vector<std::string> names_, labels_;
+    std::vector<std::string> utilization_names_, run_queue_names_, labels_; // per scheduler
 };
 
 /// Processes: the virtualized table (src/processes_view.cpp).
